@@ -1,0 +1,46 @@
+"""All configuration, from environment variables (prefix ``WORLDVIEW_``), in one ``Settings``.
+
+The defaults are the embedded stack that ``worldview up`` starts on 127.0.0.1. Point the same code
+at AWS S3, MinIO or a team SeaweedFS with ``WORLDVIEW_S3_ENDPOINT`` (empty for AWS), the bucket,
+and the standard AWS credential chain.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WORLDVIEW_", env_file=None, extra="ignore")
+
+    # Object storage
+    s3_endpoint: str | None = "http://127.0.0.1:8333"
+    s3_region: str = "us-east-1"
+    bucket: str = "worldview"
+    # Credentials for the embedded store only; elsewhere leave unset and use the AWS chain.
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    incoming_prefix: str = "incoming/"
+    records_prefix: str = "records/"
+
+    # Local state of the embedded stack (object store data, pid files, logs)
+    data_dir: Path = REPO_ROOT / ".worldview"
+
+    # Pipeline limits
+    max_document_bytes: int = 50 * 1024 * 1024
+
+    # Prefect
+    prefect_api_url: str = "http://127.0.0.1:4200/api"
+    ingest_cron: str = "*/15 * * * *"
+    ingest_concurrency: int = 4
+    watch_interval_s: float = 1.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
