@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/worldview process samples/*/*.* --out build/records
+	$(BIN)/worldview process samples/articles/* --out build/records
 	@echo "records written to build/records/"
 
 test: venv
