@@ -27,17 +27,24 @@ class Settings(BaseSettings):
     s3_secret_key: str | None = None
     incoming_prefix: str = "incoming/"
     records_prefix: str = "records/"
+    # Credentials the embedded store is started with (used when s3_access_key is unset and the
+    # endpoint is on this machine).
+    embedded_access_key: str = "worldview"
+    embedded_secret_key: str = "worldview-embedded-secret"
 
     # Local state of the embedded stack (object store data, pid files, logs)
     data_dir: Path = REPO_ROOT / ".worldview"
 
     # Pipeline limits
     max_document_bytes: int = 50 * 1024 * 1024
+    # Theme tagging in the flows (WORLDVIEW_THEMES=off: records say model null)
+    themes: bool = True
 
     # Prefect
     prefect_api_url: str = "http://127.0.0.1:4200/api"
     ingest_cron: str = "*/15 * * * *"
     ingest_concurrency: int = 4
+    ingest_batch_size: int = 25
     watch_interval_s: float = 1.0
 
 
