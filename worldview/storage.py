@@ -1,0 +1,555 @@
+"""The object store: sources in, immutable versioned records out; one ``RecordStore``, any S3.
+
+Bucket layout (prefixes from ``Settings``):
+
+    incoming/...                        sources; the pipeline only reads them
+    records/<document_id>/v<N>.json     immutable record versions (conditional put: If-None-Match *)
+    records/<document_id>/latest.json   pointer to the newest version (compare-and-swap: If-Match)
+    index/latest.jsonl                  one pointer per document, for consumers (compare-and-swap)
+    quarantine/<document_id>/<sha>-<name>   copy of a source that failed
+    errors/<document_id>/<etag>-<config>.json  why it failed (step, reason)
+    claims/<document_id>/<object version>.json  the watcher's "this upload is being handled" marker
+
+Idempotency: a record's *fingerprint* is the hash of the source's sha256 and the versions of the
+pipeline, schema, taxonomy and model (all inside the record). A new version is written only when the
+fingerprint differs from the latest version's. Before fetching anything, ``ingest`` compares a
+listing's ETag and the current *config* (versions without the source) with the index.
+
+Conditional writes: two writers can never both create ``v<N>.json`` — the loser gets HTTP 412,
+re-reads, and either finds the same fingerprint (nothing to do) or tries ``v<N+1>``. SeaweedFS 4.48,
+AWS S3 (since 2024) and MinIO honour ``If-None-Match: *`` and ``If-Match`` on PUT
+(tests/test_storage.py checks it against the embedded store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel
+
+from worldview.record import Record
+from worldview.settings import Settings, get_settings
+
+INDEX_KEY = "index/latest.jsonl"
+QUARANTINE_PREFIX = "quarantine/"
+ERRORS_PREFIX = "errors/"
+CLAIMS_PREFIX = "claims/"
+CAS_ATTEMPTS = 20
+
+
+class StorageError(Exception):
+    """The store refused or could not complete an operation (after the client's own retries)."""
+
+
+class ConcurrentWriteError(StorageError):
+    """Too many concurrent writers on one key; nothing was half-written."""
+
+
+def config_fingerprint(
+    pipeline_version: str, schema_version: str, taxonomy_version: str | None, model: str | None
+) -> str:
+    """What, besides the source, decides a record's content."""
+    parts = [pipeline_version, schema_version, taxonomy_version or "", model or ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def record_config(record: Record) -> str:
+    p = record.provenance
+    return config_fingerprint(p.pipeline_version, p.schema_version, p.taxonomy_version, p.model)
+
+
+def record_fingerprint(record: Record) -> str:
+    return hashlib.sha256(f"{record.source.sha256}:{record_config(record)}".encode()).hexdigest()
+
+
+def source_uri(bucket: str, key: str) -> str:
+    return f"s3://{bucket}/{key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """One source object as a listing shows it."""
+
+    key: str
+    etag: str
+    size: int
+    last_modified: datetime
+    version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedSource:
+    bucket: str
+    key: str
+    data: bytes
+    etag: str
+    version_id: str | None
+    content_type: str | None
+
+    @property
+    def uri(self) -> str:
+        return source_uri(self.bucket, self.key)
+
+    @property
+    def revision(self) -> str:
+        """The object version when the bucket is versioned, else its ETag."""
+        return self.version_id or self.etag
+
+
+class LatestPointer(BaseModel):
+    """``records/<id>/latest.json`` and one line of the index."""
+
+    document_id: str
+    version: int
+    record_key: str
+    fingerprint: str
+    config: str
+    source_key: str
+    source_etag: str | None = None
+    source_version_id: str | None = None
+    source_sha256: str
+    title: str
+    themes: list[str] = []
+    written_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    status: str  # "written" | "unchanged"
+    pointer: LatestPointer
+
+
+_clients: dict[tuple, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def _is_local(endpoint: str | None) -> bool:
+    host = urlparse(endpoint or "").hostname or ""
+    return host in {"127.0.0.1", "localhost", "::1"}
+
+
+def s3_client(settings: Settings | None = None):
+    """One boto3 client per process and endpoint (clients are thread-safe and pool connections)."""
+    settings = settings or get_settings()
+    access, secret = settings.s3_access_key, settings.s3_secret_key
+    if access is None and _is_local(settings.s3_endpoint):
+        access, secret = settings.embedded_access_key, settings.embedded_secret_key
+    cache_key = (settings.s3_endpoint, settings.s3_region, access, secret)
+    with _clients_lock:
+        client = _clients.get(cache_key)
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                connect_timeout=3,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+                max_pool_connections=32,
+                # Plain payloads: some S3-compatible stores reject the newer checksum trailers.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                s3={"addressing_style": "path"} if settings.s3_endpoint else None,
+            )
+            client = boto3.client(
+                "s3",
+                endpoint_url=settings.s3_endpoint or None,
+                region_name=settings.s3_region,
+                aws_access_key_id=access,
+                aws_secret_access_key=secret,
+                config=config,
+            )
+            _clients[cache_key] = client
+    return client
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def _is_precondition_failed(exc: Exception) -> bool:
+    response = getattr(exc, "response", None) or {}
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return _error_code(exc) in {"PreconditionFailed", "ConditionalRequestConflict"} or status in {
+        409,
+        412,
+    }
+
+
+def _is_not_found(exc: Exception) -> bool:
+    return _error_code(exc) in {"NoSuchKey", "404", "NotFound"}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class RecordStore:
+    def __init__(self, bucket: str, *, settings: Settings | None = None, client: Any = None):
+        self.settings = settings or get_settings()
+        self.bucket = bucket
+        self.client = client or s3_client(self.settings)
+        self.incoming_prefix = self.settings.incoming_prefix
+        self.records_prefix = self.settings.records_prefix
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, bucket: str | None = None):
+        settings = settings or get_settings()
+        return cls(bucket or settings.bucket, settings=settings)
+
+    # -- bucket ---------------------------------------------------------------------------------
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if missing and turn versioning on where the store supports it."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            kwargs: dict[str, Any] = {"Bucket": self.bucket}
+            if self.settings.s3_region != "us-east-1":
+                kwargs["CreateBucketConfiguration"] = {
+                    "LocationConstraint": self.settings.s3_region
+                }
+            try:
+                self.client.create_bucket(**kwargs)
+            except ClientError as exc:
+                if _error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                    raise
+        try:
+            self.client.put_bucket_versioning(
+                Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"}
+            )
+        except ClientError:
+            pass  # a store without versioning still works: records are immutable by key
+
+    # -- small object helpers -------------------------------------------------------------------
+
+    def _get(self, key: str, version_id: str | None = None) -> dict | None:
+        from botocore.exceptions import ClientError
+
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if version_id:
+            kwargs["VersionId"] = version_id
+        try:
+            return self.client.get_object(**kwargs)
+        except ClientError as exc:
+            if _is_not_found(exc):
+                return None
+            raise
+
+    def _get_json(self, key: str) -> tuple[Any, str | None]:
+        response = self._get(key)
+        if response is None:
+            return None, None
+        return json.loads(response["Body"].read()), response["ETag"]
+
+    def _put(self, key: str, body: bytes, content_type: str, **conditions: str) -> bool:
+        """Put; with a condition, return False when the store says it did not hold (412)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, **conditions
+            )
+        except ClientError as exc:
+            if conditions and _is_precondition_failed(exc):
+                return False
+            raise
+        return True
+
+    def _keys(self, prefix: str) -> Iterator[dict]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            yield from page.get("Contents", [])
+
+    # -- sources --------------------------------------------------------------------------------
+
+    def upload_source(self, name: str, data: bytes, content_type: str | None = None) -> ObjectInfo:
+        """Put a source under ``incoming/`` (a publisher's or the demo's upload)."""
+        key = name if name.startswith(self.incoming_prefix) else self.incoming_prefix + name
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key, "Body": data}
+        if content_type:
+            kwargs["ContentType"] = content_type
+        response = self.client.put_object(**kwargs)
+        return ObjectInfo(
+            key=key,
+            etag=response["ETag"].strip('"'),
+            size=len(data),
+            last_modified=datetime.now(UTC),
+            version_id=response.get("VersionId"),
+        )
+
+    def list_incoming(
+        self, prefix: str | None = None, since: datetime | None = None
+    ) -> Iterator[ObjectInfo]:
+        """Current objects under the incoming prefix (optionally modified at or after ``since``)."""
+        prefix = prefix if prefix is not None else self.incoming_prefix
+        if not prefix.startswith(self.incoming_prefix):
+            prefix = self.incoming_prefix + prefix
+        for item in self._keys(prefix):
+            if item["Key"].endswith("/"):
+                continue  # directory markers some stores create
+            if since is not None and item["LastModified"] < since:
+                continue
+            yield ObjectInfo(
+                key=item["Key"],
+                etag=item["ETag"].strip('"'),
+                size=item["Size"],
+                last_modified=item["LastModified"],
+            )
+
+    def fetch(self, key: str, version_id: str | None = None) -> FetchedSource:
+        limit = self.settings.max_document_bytes
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if version_id:
+            kwargs["VersionId"] = version_id
+        head = self.client.head_object(**kwargs)
+        if head["ContentLength"] > limit:
+            # Fetch nothing: the pipeline refuses it anyway (the quarantine copy is server-side).
+            from worldview.errors import UnsupportedInputError
+
+            raise UnsupportedInputError(f"{head['ContentLength']} bytes is over the {limit} limit")
+        response = self.client.get_object(**kwargs)
+        data = response["Body"].read()
+        return FetchedSource(
+            bucket=self.bucket,
+            key=key,
+            data=data,
+            etag=response["ETag"].strip('"'),
+            version_id=response.get("VersionId") if response.get("VersionId") != "null" else None,
+            content_type=response.get("ContentType"),
+        )
+
+    # -- record versions ------------------------------------------------------------------------
+
+    def document_prefix(self, document_id: str) -> str:
+        return f"{self.records_prefix}{document_id}/"
+
+    def version_key(self, document_id: str, version: int) -> str:
+        return f"{self.document_prefix(document_id)}v{version}.json"
+
+    def latest_key(self, document_id: str) -> str:
+        return f"{self.document_prefix(document_id)}latest.json"
+
+    def list_versions(self, document_id: str) -> list[int]:
+        versions = []
+        for item in self._keys(self.document_prefix(document_id) + "v"):
+            stem = PurePosixPath(item["Key"]).stem  # "v12"
+            if stem[1:].isdigit():
+                versions.append(int(stem[1:]))
+        return sorted(versions)
+
+    def get_version(self, document_id: str, version: int) -> Record:
+        response = self._get(self.version_key(document_id, version))
+        if response is None:
+            raise KeyError(f"{document_id} has no version {version}")
+        return Record.model_validate_json(response["Body"].read())
+
+    def latest(self, document_id: str) -> LatestPointer | None:
+        """The newest version's pointer; repaired when a writer died before moving it."""
+        versions = self.list_versions(document_id)
+        if not versions:
+            return None
+        data, _ = self._get_json(self.latest_key(document_id))
+        pointer = LatestPointer.model_validate(data) if data else None
+        if pointer is None or pointer.version < versions[-1]:
+            newest = self.get_version(document_id, versions[-1])
+            pointer = self._pointer_for(newest, source_etag=None)
+            self._advance_latest(pointer)
+        return pointer
+
+    def latest_record(self, document_id: str) -> Record | None:
+        pointer = self.latest(document_id)
+        return self.get_version(document_id, pointer.version) if pointer else None
+
+    def _pointer_for(self, record: Record, source_etag: str | None) -> LatestPointer:
+        return LatestPointer(
+            document_id=record.document_id,
+            version=record.version,
+            record_key=self.version_key(record.document_id, record.version),
+            fingerprint=record_fingerprint(record),
+            config=record_config(record),
+            source_key=_key_of(record.source.uri, self.bucket),
+            source_etag=source_etag,
+            source_version_id=record.source.version_id,
+            source_sha256=record.source.sha256,
+            title=record.metadata.title,
+            themes=[t.id for t in record.themes],
+            written_at=_now(),
+        )
+
+    def put_version(self, record: Record, *, source_etag: str | None = None) -> WriteResult:
+        """Store ``record`` as the next version, unless the latest has the same fingerprint.
+
+        Safe against concurrent writers: ``v<N>.json`` is created with If-None-Match, so exactly one
+        writer gets each N. The ``version`` field of the stored record is N.
+        """
+        fingerprint = record_fingerprint(record)
+        document_id = record.document_id
+        for _ in range(CAS_ATTEMPTS):
+            versions = self.list_versions(document_id)
+            if versions:
+                newest = self.get_version(document_id, versions[-1])
+                if record_fingerprint(newest) == fingerprint:
+                    pointer = self._pointer_for(newest, source_etag)
+                    self._advance_latest(pointer)
+                    return WriteResult("unchanged", pointer)
+            number = versions[-1] + 1 if versions else 1
+            stored = record.model_copy(update={"version": number})
+            body = stored.model_dump_json(indent=2).encode()
+            key = self.version_key(document_id, number)
+            if self._put(key, body, "application/json", IfNoneMatch="*"):
+                pointer = self._pointer_for(stored, source_etag)
+                self._advance_latest(pointer)
+                return WriteResult("written", pointer)
+        raise ConcurrentWriteError(f"{document_id}: gave up after {CAS_ATTEMPTS} write conflicts")
+
+    def _advance_latest(self, pointer: LatestPointer) -> None:
+        """Move ``latest.json`` forward (never back) with compare-and-swap."""
+        key = self.latest_key(pointer.document_id)
+        body = pointer.model_dump_json(indent=2).encode()
+        for _ in range(CAS_ATTEMPTS):
+            current, etag = self._get_json(key)
+            if current is not None:
+                if not _supersedes(pointer, LatestPointer.model_validate(current)):
+                    return
+                condition = {"IfMatch": etag}
+            else:
+                condition = {"IfNoneMatch": "*"}
+            if self._put(key, body, "application/json", **condition):
+                return
+        raise ConcurrentWriteError(f"{key}: gave up after {CAS_ATTEMPTS} conflicts")
+
+    # -- index ----------------------------------------------------------------------------------
+
+    def read_index(self) -> dict[str, LatestPointer]:
+        response = self._get(INDEX_KEY)
+        if response is None:
+            return {}
+        lines = response["Body"].read().decode().splitlines()
+        pointers = (LatestPointer.model_validate_json(line) for line in lines if line.strip())
+        return {p.document_id: p for p in pointers}
+
+    def update_index(self, pointers: Iterable[LatestPointer]) -> int:
+        """Merge pointers into ``index/latest.jsonl`` (compare-and-swap); return lines changed."""
+        updates = {p.document_id: p for p in pointers}
+        if not updates:
+            return 0
+        for _ in range(CAS_ATTEMPTS):
+            response = self._get(INDEX_KEY)
+            etag = response["ETag"] if response else None
+            lines = response["Body"].read().decode().splitlines() if response else []
+            index = {
+                p.document_id: p
+                for p in (LatestPointer.model_validate_json(line) for line in lines if line)
+            }
+            changed = 0
+            for doc_id, pointer in updates.items():
+                old = index.get(doc_id)
+                if old is None or _supersedes(pointer, old):
+                    index[doc_id] = pointer
+                    changed += 1
+            if not changed:
+                return 0
+            body = "".join(index[k].model_dump_json() + "\n" for k in sorted(index)).encode()
+            condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+            if self._put(INDEX_KEY, body, "application/x-ndjson", **condition):
+                return changed
+        raise ConcurrentWriteError(f"{INDEX_KEY}: gave up after {CAS_ATTEMPTS} conflicts")
+
+    def reconcile_index(self) -> int:
+        """Bring the index up to the newest version of every document (after crashed writers)."""
+        newest: dict[str, int] = {}
+        for item in self._keys(self.records_prefix):
+            path = PurePosixPath(item["Key"])
+            if path.stem[1:].isdigit() and path.stem.startswith("v"):
+                doc_id = path.parent.name
+                newest[doc_id] = max(newest.get(doc_id, 0), int(path.stem[1:]))
+        index = self.read_index()
+        stale = [d for d, v in newest.items() if d not in index or index[d].version < v]
+        pointers = [p for p in (self.latest(d) for d in stale) if p is not None]
+        return self.update_index(pointers)
+
+    # -- failures -------------------------------------------------------------------------------
+
+    def error_key(self, document_id: str, etag: str, config: str) -> str:
+        return f"{ERRORS_PREFIX}{document_id}/{etag}-{config}.json"
+
+    def quarantine(
+        self,
+        *,
+        document_id: str,
+        key: str,
+        etag: str,
+        version_id: str | None,
+        config: str,
+        step: str,
+        reason: str,
+        data: bytes | None = None,
+    ) -> str:
+        """Copy the source to quarantine/ and write the error record; return the error key."""
+        name = PurePosixPath(key).name
+        quarantine_key = f"{QUARANTINE_PREFIX}{document_id}/{etag}-{name}"
+        if data is not None:
+            self.client.put_object(Bucket=self.bucket, Key=quarantine_key, Body=data)
+        else:
+            copy_source: dict[str, str] = {"Bucket": self.bucket, "Key": key}
+            if version_id:
+                copy_source["VersionId"] = version_id
+            self.client.copy_object(Bucket=self.bucket, Key=quarantine_key, CopySource=copy_source)
+        error = {
+            "document_id": document_id,
+            "source_key": key,
+            "source_etag": etag,
+            "source_version_id": version_id,
+            "config": config,
+            "step": step,
+            "reason": reason,
+            "quarantine_key": quarantine_key,
+            "failed_at": _now(),
+        }
+        error_key = self.error_key(document_id, etag, config)
+        self._put(error_key, json.dumps(error, indent=2).encode(), "application/json")
+        return error_key
+
+    def get_error(self, error_key: str) -> dict | None:
+        return self._get_json(error_key)[0]
+
+    def failed_revisions(self) -> set[tuple[str, str, str]]:
+        """(document_id, etag, config) of each failed source: ingest does not retry those."""
+        failed = set()
+        for item in self._keys(ERRORS_PREFIX):
+            path = PurePosixPath(item["Key"])
+            etag, _, config = path.stem.rpartition("-")
+            failed.add((path.parent.name, etag, config))
+        return failed
+
+    # -- watcher claims -------------------------------------------------------------------------
+
+    def claim(self, document_id: str, revision: str, info: dict) -> bool:
+        """Claim one object version for processing; True for exactly one caller."""
+        key = f"{CLAIMS_PREFIX}{document_id}/{revision}.json"
+        body = json.dumps({**info, "claimed_at": _now()}).encode()
+        return self._put(key, body, "application/json", IfNoneMatch="*")
+
+
+def _supersedes(new: LatestPointer, old: LatestPointer) -> bool:
+    """A newer version, or the same version seen under a new source ETag (same content)."""
+    if new.version != old.version:
+        return new.version > old.version
+    return new.source_etag is not None and new.source_etag != old.source_etag
+
+
+def _key_of(uri: str, bucket: str) -> str:
+    prefix = f"s3://{bucket}/"
+    return uri[len(prefix) :] if uri.startswith(prefix) else uri
