@@ -1,18 +1,213 @@
-"""Step 3: the article's blocks, nothing else. PLACEHOLDER: replaced by the real cleaner."""
+"""Step 3: the article's blocks and nothing else, each piece once.
+
+The format-specific parsers turn the text into blocks (``clean_html`` for HTML, ``clean_text`` for
+plain text and Markdown). The rules here apply to every format:
+
+* a block the source repeats (a key-takeaways box shown twice, a caption under the photo and again
+  in the text) is dropped, with a warning;
+* side material is moved out of the body into its own fields: "PHOTO:" lines, author bios,
+  disclaimers, "PUBLICATION TYPE:" lines, editor's notes;
+* boilerplate that survives in the text (share and subscription prompts, "related" lists, print
+  and download links, copyright lines) is dropped.
+"""
 
 from __future__ import annotations
 
+import re
+
 from tasks._prefect import prefect_task
-from worldview.document import Block, BlockKind, CleanedDocument, Format
+from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
+
+PHOTO_LINE = re.compile(
+    r"^(?:photo|photograph|image|picture|caption|top\s+(?:image|photo)|above)\s*[:：]\s*"
+    r"(?P<rest>\S.*)$",
+    re.I,
+)
+PUBLICATION_TYPE_LINE = re.compile(
+    r"^(?:publication|content|article|document)\s+type\s*[:：]\s*(?P<rest>\S.*)$", re.I
+)
+EDITORS_NOTE = re.compile(
+    r"^(?:editor[’']?s?[’']?\s+note|note\s+from\s+the\s+editors?|note\s+to\s+readers)"
+    r"\s*(?:[:：.—–-]\s*)?(?P<rest>\S.*)$",
+    re.I,
+)
+DISCLAIMER = re.compile(
+    r"^(?:disclaimer\s*[:：]?\s*)?(?:the\s+)?(?:views|opinions|ideas|conclusions)\s+"
+    r"(?:and\s+\w+\s+)?(?:expressed|presented|contained)\b"
+    r"|^(?:this|the)\s+(?:article|analysis|publication|piece|commentary|paper)\s+"
+    r"(?:reflects|represents|expresses)\s+(?:only\s+)?the\s+(?:personal\s+)?(?:views|opinions)"
+    r"|\b(?:do(?:es)?\s+not\s+necessarily\s+(?:reflect|represent))\b"
+    r"|^disclaimer\b",
+    re.I,
+)
+# "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
+BIO = re.compile(
+    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
+    r"(?:is|was|serves\s+as|has\s+been|works\s+as)\s+(?:an?|the|currently|also|now|formerly)\b",
+)
+BIO_ROLE = re.compile(
+    r"\b(?:fellow|scholar|director|professor|analyst|researcher|expert|editor|journalist|"
+    r"correspondent|diplomat|ambassador|author|writer|associate|chair|president|head|lecturer|"
+    r"manager|officer|adviser|advisor|specialist|student|candidate|member|founder|partner|"
+    r"consultant|columnist|reporter|economist|historian|scientist|lawyer|officer|dean)s?\b",
+    re.I,
+)
+BIO_MAX_CHARS = 700
+ABOUT_AUTHOR_HEADING = re.compile(
+    r"^about\s+(?:the\s+)?(?:authors?|contributors?|writers?)\b", re.I
+)
+RELATED_HEADING = re.compile(
+    r"^(?:related(?:\s+\w+){0,2}|read\s+(?:more|next|also)|more\s+(?:from|on|by|in)\b.*|"
+    r"recommended(?:\s+\w+)?|further\s+reading|see\s+also|you\s+(?:may|might)\s+also\s+like.*|"
+    r"most\s+(?:read|popular)|popular\s+(?:posts|articles)|latest\s+(?:news|publications)|"
+    r"tags|topics|share(?:\s+this)?(?:\s+\w+)?|comments?|leave\s+a\s+(?:reply|comment))\s*:?$",
+    re.I,
+)
+# Whole blocks that are interface text, not article text (checked on short blocks only).
+BOILERPLATE = re.compile(
+    r"^(?:share(?:\s+(?:this|on|via)\b.*)?|tweet|print(?:\s+this)?(?:\s+\w+)?|e-?mail(?:\s+this)?|"
+    r"download(?:\s+(?:the\s+)?(?:pdf|report|full\s+\w+))?.*|"
+    r"(?:subscribe|sign\s+up|register)\b.*|(?:get|receive)\s+(?:our|the)\s+.*newsletter.*|"
+    r"(?:read|see)\s+(?:more|also|the\s+full)\b.*|related\s*:.*|tags?\s*:.*|topics?\s*:.*|"
+    r"(?:follow\s+us|like\s+us)\b.*|advertisement|sponsored|skip\s+to\s+(?:main\s+)?content|"
+    r"(?:copyright\s+)?©.*|copyright\s+\d{4}.*|all\s+rights\s+reserved.*|"
+    r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b.*|accept(?:\s+all)?\s+cookies.*|"
+    r"back\s+to\s+top|(?:facebook|twitter|x|linkedin|email|whatsapp|telegram|reddit|print)"
+    r"(?:\s*[|,/·•]?\s*(?:facebook|twitter|x|linkedin|email|whatsapp|telegram|reddit|print|copy\s+link))+)"
+    r"\s*$",
+    re.I,
+)
+BOILERPLATE_MAX_CHARS = 200
+REPEAT_MIN_CHARS = 12
+KEY_NORMALISE = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    return KEY_NORMALISE.sub(" ", text.casefold()).strip()
+
+
+def _html_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
+    try:
+        from tasks.clean_html import html_to_blocks
+    except ModuleNotFoundError as exc:
+        if exc.name != "tasks.clean_html":
+            raise
+        from worldview.errors import UnsupportedInputError
+
+        raise UnsupportedInputError("HTML input needs tasks.clean_html, which is missing") from None
+    return html_to_blocks(text)
+
+
+def parse_blocks(text: str, fmt: Format) -> tuple[list[Block], MarkupHints, list[str]]:
+    if fmt == Format.HTML:
+        return _html_blocks(text)
+    from tasks import clean_text
+
+    if fmt == Format.MARKDOWN:
+        blocks, hints = clean_text.markdown_to_blocks(text)
+    else:
+        blocks, hints = clean_text.text_to_blocks(text), MarkupHints()
+    return blocks, hints, []
+
+
+def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block]:
+    """Keep the first of blocks with the same text; report each run of dropped repeats once."""
+    seen: set[str] = set()
+    kept: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        if run:
+            first = run[0].text[:60]
+            what = "block" if len(run) == 1 else f"{len(run)} blocks"
+            warnings.append(f"repeated_block_dropped: {what} repeating earlier text ('{first}')")
+            run.clear()
+
+    for block in blocks:
+        key = _key(block.text) if block.text else ""
+        is_repeat = key in seen and (
+            len(key) >= REPEAT_MIN_CHARS or block.kind in (BlockKind.HEADING, BlockKind.LIST_ITEM)
+        )
+        if block.kind == BlockKind.IMAGE:
+            is_repeat = False
+        if is_repeat:
+            run.append(block)
+            continue
+        flush()
+        if key:
+            seen.add(key)
+        kept.append(block)
+    flush()
+    return kept
+
+
+def _is_bio(block: Block, index: int, count: int) -> bool:
+    if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
+        return False
+    if len(block.text) > BIO_MAX_CHARS or not BIO.match(block.text):
+        return False
+    # Bios sit at the edges of an article (under the byline or after the last paragraph); in the
+    # middle, "Putin is a former KGB officer" is body text.
+    near_edge = index < 6 or index >= count * 0.66 or block.role == "bio"
+    return near_edge and BIO_ROLE.search(block.text) is not None
+
+
+def _move_labelled_line(text: str, doc: CleanedDocument) -> bool:
+    """ "PHOTO: ...", "PUBLICATION TYPE: ...", "Editor's note: ..." lines go to their fields."""
+    if match := PHOTO_LINE.match(text):
+        doc.photo_lines.append(match.group("rest").strip())
+    elif match := PUBLICATION_TYPE_LINE.match(text):
+        doc.publication_type = doc.publication_type or match.group("rest").strip(" .")
+    elif match := EDITORS_NOTE.match(text):
+        doc.notes.append(match.group("rest").strip())
+    else:
+        return False
+    return True
+
+
+def move_side_material(doc: CleanedDocument) -> None:
+    """Move photo lines, bios, disclaimers, type lines and notes out of the body."""
+    kept: list[Block] = []
+    count = len(doc.blocks)
+    after_about_heading = False
+    skipping_related = False
+    for index, block in enumerate(doc.blocks):
+        text = block.text
+        if block.kind != BlockKind.IMAGE and _move_labelled_line(text, doc):
+            continue
+        if block.kind == BlockKind.HEADING:
+            after_about_heading = bool(ABOUT_AUTHOR_HEADING.match(text))
+            skipping_related = bool(RELATED_HEADING.match(text)) and block.role != "title"
+            if after_about_heading or skipping_related:
+                doc.warnings.append(f"section_dropped: '{text[:60]}'")
+                continue
+            kept.append(block)
+            continue
+        if skipping_related:
+            if block.kind == BlockKind.LIST_ITEM or len(text) < 160:
+                continue
+            skipping_related = False
+        if block.kind == BlockKind.IMAGE:
+            kept.append(block)
+        elif len(text) < 600 and DISCLAIMER.search(text):
+            doc.disclaimers.append(text)
+        elif after_about_heading or _is_bio(block, index, count):
+            doc.bios.append(text)
+        elif len(text) <= BOILERPLATE_MAX_CHARS and BOILERPLATE.match(text):
+            doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")
+        else:
+            kept.append(block)
+    doc.blocks = kept
 
 
 def clean(text: str, fmt: Format) -> CleanedDocument:
-    blocks = [
-        Block(BlockKind.PARAGRAPH, " ".join(chunk.split()))
-        for chunk in text.split("\n\n")
-        if chunk.strip()
-    ]
-    return CleanedDocument(format=fmt, blocks=blocks)
+    blocks, hints, warnings = parse_blocks(text, fmt)
+    doc = CleanedDocument(format=fmt, blocks=[], hints=hints, warnings=list(warnings))
+    doc.blocks = drop_repeated_blocks(blocks, doc.warnings)
+    if hints.publication_type and not doc.publication_type:
+        doc.publication_type = hints.publication_type
+    move_side_material(doc)
+    return doc
 
 
 clean_task = prefect_task(clean, name="clean")
