@@ -23,7 +23,7 @@ from tasks.segment import segment
 from tasks.tag_themes import Tagger, tag_themes
 from tasks.validate import validate_record
 from worldview import __version__
-from worldview.document import Format
+from worldview.document import DecodedText, Format
 from worldview.record import SCHEMA_VERSION, Provenance, Record, Source
 
 MEDIA_TYPES = {
@@ -44,6 +44,37 @@ class StepTimer:
             yield
         finally:
             self.ms[name] = round((time.perf_counter() - t0) * 1000, 3)
+
+
+def describe_source(
+    data: bytes,
+    uri: str,
+    decoded: DecodedText,
+    fmt: Format,
+    version_id: str | None = None,
+    media_type: str | None = None,
+) -> Source:
+    name = PurePosixPath(uri).name
+    return Source(
+        uri=uri,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        media_type=media_type or mimetypes.guess_type(name)[0] or MEDIA_TYPES[fmt],
+        format=fmt.value,
+        encoding=decoded.encoding,
+        version_id=version_id,
+    )
+
+
+def provenance_for(tagger: Tagger | None) -> Provenance:
+    """What produced a record (the Prefect flow builds records from the same parts)."""
+    return Provenance(
+        pipeline_version=__version__,
+        schema_version=SCHEMA_VERSION,
+        taxonomy_version=tagger.taxonomy_version if tagger else None,
+        model=tagger.model_id if tagger else None,
+        processed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 def process_document(
@@ -71,22 +102,8 @@ def process_document(
         metadata = extract_metadata(cleaned, segments)
     with timer.step("tag_themes"):
         themes = tag_themes(segments.content, tagger)
-    source = Source(
-        uri=uri,
-        sha256=hashlib.sha256(data).hexdigest(),
-        bytes=len(data),
-        media_type=media_type or mimetypes.guess_type(name)[0] or MEDIA_TYPES[fmt],
-        format=fmt.value,
-        encoding=decoded.encoding,
-        version_id=source_version_id,
-    )
-    provenance = Provenance(
-        pipeline_version=__version__,
-        schema_version=SCHEMA_VERSION,
-        taxonomy_version=tagger.taxonomy_version if tagger else None,
-        model=tagger.model_id if tagger else None,
-        processed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
+    source = describe_source(data, uri, decoded, fmt, source_version_id, media_type)
+    provenance = provenance_for(tagger)
     with timer.step("build_record"):
         record = build_record(
             source=source,
