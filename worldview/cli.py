@@ -47,10 +47,26 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+# File names are at most 255 bytes; the atomic write adds a prefix and a random suffix.
+MAX_OUTPUT_STEM_BYTES = 200
+
+
 def _output_names(files: list[Path]) -> dict[Path, str]:
-    """``<stem>.json``, or ``<name>.json`` where two inputs share a stem (never overwrite)."""
+    """``<stem>.json``, or ``<name>.json`` where two inputs share a stem, and ``<name>-2.json``
+    where they share the name too (the same name in two directories): never overwrite."""
     stems = Counter(f.stem for f in files)
-    return {f: f"{f.stem if stems[f.stem] == 1 else f.name}.json" for f in files}
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    for f in files:
+        base = f.stem if stems[f.stem] == 1 else f.name
+        base = os.fsdecode(os.fsencode(base)[:MAX_OUTPUT_STEM_BYTES])
+        name, n = f"{base}.json", 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}.json"
+        taken.add(name)
+        names[f] = name
+    return names
 
 
 def cmd_process(args: argparse.Namespace) -> int:
@@ -66,7 +82,11 @@ def cmd_process(args: argparse.Namespace) -> int:
         return 2
     files = [Path(f) for f in args.files]
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"--out {args.out}: {exc.strerror or exc}")
+            return 2
         names = _output_names(files)
     failures = 0
     for path in files:
@@ -90,7 +110,11 @@ def cmd_process(args: argparse.Namespace) -> int:
             _fail(f"{path}: internal error: {type(exc).__name__}: {exc}")
             continue
         if args.out:
-            _write_atomically(args.out / names[path], text + "\n")
+            try:
+                _write_atomically(args.out / names[path], text + "\n")
+            except OSError as exc:  # disk full, permissions: this file fails, the batch goes on
+                failures += 1
+                _fail(f"{path}: write {args.out / names[path]}: {exc.strerror or exc}")
         else:
             sys.stdout.write(text + "\n")
     if failures:
