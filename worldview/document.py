@@ -44,6 +44,8 @@ class Block:
     # A role the markup or the cleaner already knows ("title", "subtitle", "byline", "dateline",
     # "takeaways_heading", "caption", ...); None for ordinary body blocks.
     role: str | None = None
+    # Photo credit when the markup sets it apart from the caption (HTML); text keeps it too.
+    credit: str | None = None
 
 
 @dataclass(slots=True)
