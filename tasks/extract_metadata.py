@@ -1,14 +1,252 @@
-"""Step 5: title, authors, dates, type. PLACEHOLDER: replaced by the real extractor (issue 3)."""
+"""Step 5: the record's metadata, only from what the document states.
+
+Authors come from bylines ("By A, B and C"), then the markup's author tags, then the bios
+themselves ("X is a senior fellow at Z"); each author gets the bio that names them and the
+organisation the bio ties them to. The publication date comes from a dateline, a byline or a meta
+tag — never from a year in the body, never from the clock. Titles from the markup lose their
+site-name suffix ("Title | Site"). The language is the markup's, else a cheap guess.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from tasks._prefect import prefect_task
+from tasks.segment import BYLINE, DATE_IN_TEXT
 from worldview.document import CleanedDocument, Segments
-from worldview.record import Metadata
+from worldview.record import Author, Metadata
+
+MONTH_NUMBERS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+NUMERIC_DATE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
+
+NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\s*")
+# What follows the names in a byline: a date, a role, a separator.
+BYLINE_TAIL = re.compile(
+    r"\s*(?:[|•·—–]|\s-\s|\bon\s+(?=\w+\s+\d)|\bpublished\b|\bupdated\b|\(|$).*$", re.I | re.S
+)
+NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")
+BIO_NAME = re.compile(
+    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+(?:is|was|serves|has|works)\b"
+)
+# Where the organisation starts in a bio: "... fellow at Z", "... scholar with the ... Y".
+AFFILIATION_LEAD = re.compile(r"\b(?:at|with|of|for|in)\s+(?=(?:the\s+)?\S)")
+AFFILIATION_END = re.compile(
+    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?:a|an|the|is|was|has|former|previously|author|served)\b|"
+    r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
+)
+LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")
+SITE_SUFFIX = re.compile(r"\s+(?:[|•·»]|[-–—:]{1,2})\s+(?P<site>[^|•·»–—]{2,60})$")
+ENGLISH_WORDS = frozenset(
+    "the of and to in a is that for it as with was on by be are this from at or an which have "
+    "has not but its their his they were been will would can also more than".split()
+)
+WORD = re.compile(r"[^\W\d_]+")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> str | None:
+    """The first stated calendar date in ``text`` as YYYY-MM-DD, or None."""
+    if not text:
+        return None
+    if match := ISO_DATE.search(text):
+        y, m, d = (int(g) for g in match.groups())
+        return _iso(y, m, d)
+    if match := MONTH_DAY_YEAR.search(text):
+        month = MONTH_NUMBERS.get(match.group(1).lower())
+        if month:
+            return _iso(int(match.group(3)), month, int(match.group(2)))
+    if match := DAY_MONTH_YEAR.search(text):
+        month = MONTH_NUMBERS.get(match.group(2).lower())
+        if month:
+            return _iso(int(match.group(3)), month, int(match.group(1)))
+    if match := NUMERIC_DATE.search(text):
+        a, b, y = (int(g) for g in match.groups())
+        # Ambiguous D/M vs M/D: only when one reading is impossible.
+        if a > 12 >= b:
+            return _iso(y, b, a)
+        if b > 12 >= a:
+            return _iso(y, a, b)
+    return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    import datetime
+
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# --- authors ----------------------------------------------------------------------------------
+
+
+def names_from_byline(line: str) -> list[str]:
+    """ "By A, B and C | March 3, 2024" -> ["A", "B", "C"]."""
+    match = BYLINE.match(line.strip())
+    text = match.group("names") if match else line.strip()
+    text = DATE_IN_TEXT.split(text)[0]
+    text = BYLINE_TAIL.sub("", text).strip(" ,.")
+    names = []
+    for part in NAME_SEPARATORS.split(text):
+        part = part.strip(" ,.")
+        tokens = part.split()
+        if 1 <= len(tokens) <= 5 and all(NAME_TOKEN.match(t) for t in tokens) and len(tokens) > 1:
+            names.append(part)
+    return names
+
+
+def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
+    """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"."""
+    text = bio[len(name) :] if name and bio.startswith(name) else bio
+    for lead in AFFILIATION_LEAD.finditer(text):
+        rest = text[lead.end() :]
+        end = AFFILIATION_END.search(rest)
+        phrase = rest[: end.start()] if end else rest
+        phrase = LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,")
+        if phrase and phrase[0].isupper() and len(phrase) <= 120:
+            return phrase
+    return None
+
+
+def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
+    names: list[str] = []
+    for line in segments.bylines:
+        names.extend(names_from_byline(line))
+    if not names:
+        for raw in doc.hints.authors:
+            names.extend(names_from_byline(raw) or ([raw.strip()] if raw.strip() else []))
+    bios_by_name: dict[str, str] = {}
+    for bio in doc.bios:
+        match = BIO_NAME.match(bio)
+        if match:
+            bios_by_name.setdefault(match.group("name").strip(), bio)
+    if not names:
+        names = list(bios_by_name)
+    authors: list[Author] = []
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        bio = bios_by_name.get(name) or next(
+            (b for n, b in bios_by_name.items() if _same_person(n, name)), None
+        )
+        if bio is None:
+            bio = next((b for b in doc.bios if name in b), None)
+        affiliation = affiliation_from_bio(bio, name) if bio else None
+        authors.append(Author(name=name, affiliation=affiliation, bio=bio))
+    return authors
+
+
+def _same_person(a: str, b: str) -> bool:
+    ta, tb = a.split(), b.split()
+    return ta[-1].casefold() == tb[-1].casefold() and ta[0][0].casefold() == tb[0][0].casefold()
+
+
+# --- title, language --------------------------------------------------------------------------
+
+
+def strip_site_suffix(title: str, site_name: str | None) -> str:
+    """ "Title | Site" -> "Title" when the tail names the site (or is short and title-like)."""
+    match = SITE_SUFFIX.search(title)
+    if not match:
+        return title
+    head, tail = title[: match.start()].strip(), match.group("site").strip()
+    if len(head) < 10:
+        return title
+    if site_name and (_fold(tail) in _fold(site_name) or _fold(site_name) in _fold(tail)):
+        return head
+    if len(tail.split()) <= 4 and match.group(0).strip()[0] in "|•·»":
+        return head
+    return title
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+@cache
+def _langid():
+    import py3langid
+
+    return py3langid
+
+
+def detect_language(text: str) -> str | None:
+    words = WORD.findall(text[:4000].lower())
+    if len(words) < 5:
+        return None
+    if sum(w in ENGLISH_WORDS for w in words) >= 0.2 * len(words):
+        return "en"  # the common case, without loading a model
+    lang, _score = _langid().classify(text[:4000])
+    return lang
+
+
+def _language_tag(value: str | None) -> str | None:
+    if not value:
+        return None
+    primary = re.split(r"[-_]", value.strip())[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
 def extract_metadata(doc: CleanedDocument, segments: Segments) -> Metadata:
-    return Metadata(title=segments.title or "Untitled", publication_type=doc.publication_type)
+    hints = doc.hints
+    title = (segments.title or hints.title or "").strip()
+    if title and title == (hints.title or "").strip():
+        title = strip_site_suffix(title, hints.site_name)
+    published = updated = None
+    for line in segments.datelines:
+        date = parse_date(line)
+        if date is None:
+            continue
+        if UPDATED_MARK.search(line) and not line.lower().startswith(("published", "posted")):
+            updated = updated or date
+        else:
+            published = published or date
+    published = published or parse_date(hints.published or "")
+    updated = updated or parse_date(hints.updated or "")
+    body = " ".join(p.text for p in segments.content.paragraphs[:20])
+    language = _language_tag(hints.language) or detect_language(body or title)
+    return Metadata(
+        title=title or "Untitled",
+        subtitle=segments.subtitle,
+        authors=_authors(doc, segments),
+        published=published,
+        updated=updated,
+        publication_type=doc.publication_type or hints.publication_type,
+        language=language,
+        canonical_url=hints.canonical_url,
+        site_name=hints.site_name,
+        notes=list(doc.notes),
+    )
 
 
 extract_metadata_task = prefect_task(extract_metadata, name="extract-metadata")

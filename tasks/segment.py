@@ -1,34 +1,381 @@
-"""Step 4: title, headings, paragraphs, sentences. PLACEHOLDER: replaced by the real segmenter."""
+"""Step 4: cleaned blocks -> title, subtitle, key takeaways, headings, paragraphs with sentences,
+images with captions and credits, pull quotes, and the bylines and datelines at the top.
+
+Reading order drives everything: the title is the first title-like block (or the markup's title);
+what sits between it and the first body paragraph is the front matter (subtitle, byline, date);
+a "Key takeaways"-like heading owns the list after it; every other heading opens a section. A
+single sentence set apart from the text that the body repeats is a pull quote, not a paragraph.
+Sentences come from syntok (fast, and knows "U.S.", "Dr.", "Jan. 5" and quotations), with
+offsets into their paragraph.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from tasks._prefect import prefect_task
-from worldview.document import CleanedDocument, Segments
+from worldview.document import Block, BlockKind, CleanedDocument, Segments
 from worldview.errors import NoArticleError
-from worldview.record import Content, Paragraph, Sentence
+from worldview.record import Content, Image, Paragraph, Sentence
+
+TAKEAWAYS_HEADING = re.compile(
+    r"^(?:key\s+(?:takeaways?|points?|findings?|judg(?:e)?ments?|messages?|facts?)|takeaways?|"
+    r"highlights?|in\s+brief|at\s+a\s+glance|summary(?:\s+points?)?|main\s+points?|"
+    r"the\s+bottom\s+line|bottom\s+line|executive\s+summary|tl;?dr|what\s+you\s+need\s+to\s+know|"
+    r"(?:key\s+)?conclusions?)\s*:?$",
+    re.I,
+)
+BYLINE = re.compile(r"^(?:by|written\s+by|authors?\s*:|words\s+by)\s+(?P<names>\S.{1,300})$", re.I)
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b",
+    re.I,
+)
+DATELINE_MAX_CHARS = 120
+READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
+PULL_QUOTE_MIN_CHARS = 40
+PULL_QUOTE_MAX_CHARS = 400
+CAPTION_MAX_CHARS = 500
+# A credit at the end of a caption: "(Name/Agency)", "(Photo: X)", "Photo: X", "Photo by X".
+CREDIT_IN_PARENS = re.compile(
+    r"^(?P<caption>.*?\S)\s*[(\[](?:(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by|:|credit:)?\s*)?"
+    r"(?P<credit>[^()\[\]]{2,120})[)\]]\s*\.?$",
+    re.I | re.S,
+)
+CREDIT_TRAILER = re.compile(
+    r"^(?P<caption>.*?\S)\s*(?:[|–—-]\s*|(?<=[.!?”\"])\s*)"
+    r"(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by|:|credit\s*:)\s*(?P<credit>[^|]{2,120}?)\.?$",
+    re.I | re.S,
+)
+CREDIT_ONLY = re.compile(
+    r"^(?:(?:photo(?:graph)?|image|picture)s?\s*(?:by|:|credit\s*:)|credit\s*:)\s*(?P<credit>.+)$",
+    re.I,
+)
+# Signs that text in trailing parentheses names a photographer or agency, not an aside.
+CREDIT_LIKE = re.compile(
+    r"/|\b(?:photo|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
+    r"press\s+service|wikimedia|courtesy|images?|pool|anadolu|xinhua|bloomberg|times|post|"
+    r"news|agency)\b",
+    re.I,
+)
+KEY = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    return KEY.sub(" ", text.casefold()).strip()
+
+
+# --- sentences --------------------------------------------------------------------------------
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    out = []
-    for m in re.finditer(r"[^.!?]+[.!?]*", text):
-        s = m.group().strip()
-        if s:
-            start = text.index(s, m.start())
-            out.append(Sentence(index=len(out), text=s, start=start, end=start + len(s)))
-    return out
+    """Sentences of one paragraph with offsets: ``text[start:end] == sentence.text``."""
+    from syntok.segmenter import analyze  # imported on first use; cheap after that
+
+    sentences: list[Sentence] = []
+    for paragraph in analyze(text):
+        for tokens in paragraph:
+            if not tokens:
+                continue
+            start = tokens[0].offset
+            end = tokens[-1].offset + len(tokens[-1].value)
+            piece = text[start:end]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            start += len(piece) - len(piece.lstrip())
+            end = start + len(stripped)
+            sentences.append(Sentence(index=len(sentences), text=stripped, start=start, end=end))
+    if not sentences and text.strip():
+        stripped = text.strip()
+        start = text.index(stripped)
+        sentences.append(Sentence(index=0, text=stripped, start=start, end=start + len(stripped)))
+    return sentences
+
+
+# --- captions ---------------------------------------------------------------------------------
+
+
+def split_caption_credit(text: str) -> tuple[str | None, str | None]:
+    """ "Caption text. (Name/Agency)" -> ("Caption text.", "Name/Agency")."""
+    text = text.strip()
+    if not text:
+        return None, None
+    if match := CREDIT_ONLY.match(text):
+        return None, match.group("credit").strip(" .")
+    match = CREDIT_IN_PARENS.match(text)
+    if match and (CREDIT_LIKE.search(match.group(0)[len(match.group("caption")) :])):
+        return match.group("caption").strip(), match.group("credit").strip()
+    if match := CREDIT_TRAILER.match(text):
+        return match.group("caption").strip(), match.group("credit").strip()
+    return text, None
+
+
+def _looks_like_caption(text: str) -> bool:
+    """A short standalone line that ends in a photo credit in parentheses."""
+    if len(text) > CAPTION_MAX_CHARS:
+        return False
+    match = CREDIT_IN_PARENS.match(text)
+    if not match:
+        return False
+    credit = match.group("credit")
+    return "/" in credit or re.match(
+        r"(?i)photo|image|credit", text[len(match["caption"]) :].strip(" ([")
+    )
+
+
+# --- segmentation -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Body:
+    block: Block
+    section: str | None
+
+
+def _find_title(doc: CleanedDocument) -> tuple[str, int]:
+    """The title and the index of its block (-1 when it comes from the markup only)."""
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if block.role == "title":
+            return block.text, i
+    for i, block in enumerate(blocks[:8]):
+        if block.kind == BlockKind.HEADING and block.level == 1:
+            return block.text, i
+    if doc.hints.title:
+        hint = _key(doc.hints.title)
+        for i, block in enumerate(blocks[:8]):
+            if block.kind == BlockKind.HEADING and _key(block.text) and _key(block.text) in hint:
+                return block.text, i
+        return doc.hints.title, -1
+    for i, block in enumerate(blocks[:3]):
+        if block.kind == BlockKind.HEADING:
+            return block.text, i
+    raise NoArticleError("no recognisable title: the text starts with body text, not a title")
+
+
+def _is_byline(block: Block) -> bool:
+    return (
+        block.role == "byline"
+        or (block.kind != BlockKind.HEADING or len(block.text) < 200)
+        and BYLINE.match(block.text) is not None
+    )
+
+
+def _is_dateline(block: Block) -> bool:
+    return block.role == "dateline" or (
+        len(block.text) <= DATELINE_MAX_CHARS and DATE_IN_TEXT.search(block.text) is not None
+    )
+
+
+def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:
+    """Consume subtitle, bylines and datelines after the title; return the first body index."""
+    i = start
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind == BlockKind.IMAGE or block.kind == BlockKind.LIST_ITEM:
+            break
+        if block.kind == BlockKind.HEADING and TAKEAWAYS_HEADING.match(block.text):
+            break
+        if _is_byline(block):
+            segments.bylines.append(block.text)
+            if DATE_IN_TEXT.search(block.text):
+                segments.datelines.append(block.text)
+        elif _is_dateline(block):
+            segments.datelines.append(block.text)
+        elif READING_TIME.match(block.text):
+            pass
+        elif segments.subtitle is None and i == start and _is_subtitle(blocks, i):
+            segments.subtitle = block.text
+        else:
+            break
+        i += 1
+    return i
+
+
+def _is_subtitle(blocks: list[Block], i: int) -> bool:
+    block = blocks[i]
+    if block.role == "subtitle":
+        return True
+    if block.role not in (None, "emphasis") or len(block.text) > 300:
+        return False
+    if block.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+        return False
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    if block.role == "emphasis" and block.kind == BlockKind.PARAGRAPH:
+        return True
+    if following is None:
+        return False
+    # Directly followed by the byline or date, or a heading that has no text under it.
+    if _is_byline(following) or _is_dateline(following):
+        return True
+    return block.kind == BlockKind.HEADING and following.kind == BlockKind.HEADING
+
+
+def _pull_quotes(body: list[_Body]) -> set[int]:
+    """Indexes of set-apart single sentences that the rest of the body repeats."""
+    keys = [_key(item.block.text) for item in body]
+    joined = "\n".join(keys)
+    spans = []
+    pos = 0
+    for key in keys:
+        spans.append(pos)
+        pos += len(key) + 1
+    quotes: set[int] = set()
+    for i, item in enumerate(body):
+        text = item.block.text
+        key = keys[i]
+        if not (PULL_QUOTE_MIN_CHARS <= len(text) <= PULL_QUOTE_MAX_CHARS):
+            continue
+        if item.block.kind not in (BlockKind.QUOTE, BlockKind.PARAGRAPH):
+            continue
+        if item.block.kind == BlockKind.PARAGRAPH and len(split_sentences(text)) > 1:
+            continue
+        found = joined.find(key)
+        while found != -1:
+            if found != spans[i]:
+                quotes.add(i)
+                break
+            found = joined.find(key, found + 1)
+    return quotes
 
 
 def segment(doc: CleanedDocument) -> Segments:
-    if not doc.blocks:
+    if not doc.blocks and not doc.hints.title:
         raise NoArticleError("no article text found")
-    title, *body = doc.blocks
-    paragraphs = [
-        Paragraph(index=i, section=None, text=b.text, sentences=split_sentences(b.text))
-        for i, b in enumerate(body)
-    ]
-    return Segments(title=title.text, subtitle=None, content=Content(paragraphs=paragraphs))
+    title, title_index = _find_title(doc)
+    segments = Segments(title=title, subtitle=None, content=Content())
+    blocks = doc.blocks
+    if doc.hints.subtitle and title_index >= 0:
+        segments.subtitle = None  # decided from the text below first; the hint is a fallback
+    for block in blocks[: max(title_index, 0)]:
+        if _is_byline(block):
+            segments.bylines.append(block.text)
+        elif _is_dateline(block):
+            segments.datelines.append(block.text)
+    body_start = _front_matter(blocks, title_index + 1, segments)
+    content = segments.content
+
+    body: list[_Body] = []
+    images: list[tuple[Image, str]] = []  # image and the key of its caption
+    section: str | None = None
+    i = body_start
+    title_key = _key(title)
+    while i < len(blocks):
+        block = blocks[i]
+        i += 1
+        if block.kind == BlockKind.HEADING:
+            if block.role == "title" or _key(block.text) == title_key:
+                continue
+            if TAKEAWAYS_HEADING.match(block.text):
+                i = _takeaways(blocks, i, content.key_takeaways)
+                continue
+            section = block.text
+            content.headings.append(block.text)
+        elif block.kind == BlockKind.IMAGE:
+            caption, credit = split_caption_credit(block.text)
+            images.append((Image(caption=caption, credit=credit, src=block.src, alt=block.alt), ""))
+        elif block.role == "caption" and images and images[-1][0].caption is None:
+            caption, credit = split_caption_credit(block.text)
+            images[-1][0].caption = caption
+            images[-1][0].credit = images[-1][0].credit or credit
+        elif block.role in ("byline", "dateline"):
+            (segments.bylines if block.role == "byline" else segments.datelines).append(block.text)
+        else:
+            body.append(_Body(block, section))
+
+    # Captions: "PHOTO:" lines, caption-like lines in the body; one image per caption text.
+    photo_keys = {}
+    for line in doc.photo_lines:
+        caption, credit = split_caption_credit(line)
+        image = _match_image(images, caption) or _new_image(images)
+        image.caption = image.caption or caption
+        image.credit = image.credit or credit
+        photo_keys[_key(line)] = image
+        if caption:
+            photo_keys[_key(caption)] = image
+    kept: list[_Body] = []
+    for item in body:
+        key = _key(item.block.text)
+        if key in photo_keys:
+            continue  # the caption the "PHOTO:" line gives again
+        if item.block.kind == BlockKind.PARAGRAPH and _looks_like_caption(item.block.text):
+            caption, credit = split_caption_credit(item.block.text)
+            image = _match_image(images, caption) or _new_image(images)
+            image.caption = image.caption or caption
+            image.credit = image.credit or credit
+            continue
+        kept.append(item)
+    body = kept
+
+    quotes = _pull_quotes(body)
+    for i, item in enumerate(body):
+        text = item.block.text
+        if i in quotes:
+            if text not in content.pull_quotes:
+                content.pull_quotes.append(text)
+            continue
+        content.paragraphs.append(
+            Paragraph(
+                index=len(content.paragraphs),
+                section=item.section,
+                text=text,
+                sentences=split_sentences(text),
+            )
+        )
+    content.images = [image for image, _ in images]
+    if segments.subtitle is None and doc.hints.subtitle:
+        hint = doc.hints.subtitle.strip()
+        first = content.paragraphs[0].text if content.paragraphs else ""
+        if hint and _key(hint) not in _key(first) and _key(hint) != title_key:
+            segments.subtitle = hint
+    if not content.paragraphs:
+        raise NoArticleError("no article text found: no body paragraphs after cleaning")
+    return segments
+
+
+def _takeaways(blocks: list[Block], i: int, out: list[str]) -> int:
+    """Items after a takeaways heading: its list, or its short paragraphs up to the next heading."""
+    if i < len(blocks) and blocks[i].kind == BlockKind.LIST_ITEM:
+        while i < len(blocks) and blocks[i].kind == BlockKind.LIST_ITEM:
+            out.append(blocks[i].text)
+            i += 1
+        return i
+    while (
+        i < len(blocks)
+        and blocks[i].kind == BlockKind.PARAGRAPH
+        and len(blocks[i].text) <= 400
+        and len(out) < 8
+    ):
+        out.append(blocks[i].text)
+        i += 1
+    return i
+
+
+def _match_image(images: list[tuple[Image, str]], caption: str | None) -> Image | None:
+    if not caption:
+        return None
+    key = _key(caption)
+    for image, _ in images:
+        if image.caption and (
+            _key(image.caption) == key or _key(split_caption_credit(image.caption)[0] or "") == key
+        ):
+            return image
+    for image, _ in images:
+        if image.caption is None:
+            return image
+    return None
+
+
+def _new_image(images: list[tuple[Image, str]]) -> Image:
+    image = Image()
+    images.append((image, ""))
+    return image
 
 
 segment_task = prefect_task(segment, name="segment")
