@@ -538,9 +538,17 @@ class RecordStore:
 
     def claim(self, document_id: str, revision: str, info: dict) -> bool:
         """Claim one object version for processing; True for exactly one caller."""
-        key = f"{CLAIMS_PREFIX}{document_id}/{revision}.json"
         body = json.dumps({**info, "claimed_at": _now()}).encode()
-        return self._put(key, body, "application/json", IfNoneMatch="*")
+        return self._put(
+            self._claim_key(document_id, revision), body, "application/json", IfNoneMatch="*"
+        )
+
+    def release_claim(self, document_id: str, revision: str) -> None:
+        """Give a claim back when its run could not be started (the next poll claims again)."""
+        self.client.delete_object(Bucket=self.bucket, Key=self._claim_key(document_id, revision))
+
+    def _claim_key(self, document_id: str, revision: str) -> str:
+        return f"{CLAIMS_PREFIX}{document_id}/{revision}.json"
 
 
 def _supersedes(new: LatestPointer, old: LatestPointer) -> bool:

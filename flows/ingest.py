@@ -1,0 +1,55 @@
+"""Flow ``ingest``: every incoming object without a record for its current content -> a record.
+
+Finds what is new (the index says which source ETag and pipeline/taxonomy/model config each
+record was made from), then processes it in batches — one task run per batch, not per document —
+at most ``concurrency`` batches at a time, and leaves a summary artifact. Scheduled, it reconciles
+anything the upload watcher missed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import BaseModel, Field
+
+from tasks.process_batch import DocumentOutcome, find_unprocessed_task, process_batch_task
+from tasks.report import ingest_summary_task
+from worldview.settings import get_settings
+
+
+class IngestRequest(BaseModel):
+    prefix: str | None = Field(default=None, description="Under the incoming prefix; all if empty")
+    since: datetime | None = Field(default=None, description="Only objects modified since then")
+    bucket: str | None = Field(default=None, description="Defaults to WORLDVIEW_BUCKET")
+    batch_size: int | None = Field(default=None, ge=1, description="Documents per task run")
+
+
+class IngestSummary(BaseModel):
+    totals: dict[str, int]
+    outcomes: list[DocumentOutcome]
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@flow(
+    name="ingest",
+    task_runner=ThreadPoolTaskRunner(max_workers=get_settings().ingest_concurrency),
+    log_prints=True,
+)
+def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
+    request = request or IngestRequest()
+    settings = get_settings()
+    bucket = request.bucket or settings.bucket
+    todo = find_unprocessed_task(bucket, request.prefix, request.since, settings.themes)
+    size = request.batch_size or settings.ingest_batch_size
+    futures = [
+        process_batch_task.submit(bucket, batch, settings.themes) for batch in batches(todo, size)
+    ]
+    outcomes = [outcome for future in futures for outcome in future.result()]
+    totals = ingest_summary_task(bucket, outcomes)
+    print(f"ingest s3://{bucket}: {totals}")
+    return IngestSummary(totals=totals, outcomes=outcomes)

@@ -1,0 +1,34 @@
+"""Step 0 (I/O): read one source object from the store. Its Prefect task retries with backoff."""
+
+from __future__ import annotations
+
+from tasks._prefect import prefect_task
+from worldview.storage import FetchedSource, RecordStore
+
+
+def fetch(bucket: str, key: str, version_id: str | None = None) -> FetchedSource:
+    """The object's bytes, ETag and version (a ``PipelineError`` when it is over the size limit)."""
+    return RecordStore.from_settings(bucket=bucket).fetch(key, version_id)
+
+
+def _no_retry_for_bad_input(task, task_run, state) -> bool:
+    """Retry store hiccups, not documents the pipeline refuses."""
+    from worldview.errors import PipelineError
+
+    try:
+        state.result()
+    except PipelineError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+fetch_task = prefect_task(
+    fetch,
+    name="fetch",
+    retries=3,
+    retry_delay_seconds=[1, 4, 10],
+    retry_condition_fn=_no_retry_for_bad_input,
+    cache_policy=None,
+)
