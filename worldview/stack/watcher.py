@@ -40,6 +40,8 @@ def start_process_run(bucket: str, obj: ObjectInfo, deployment: str = PROCESS_DE
 
 
 def emit_uploaded(bucket: str, obj: ObjectInfo, flow_run_id: str | None) -> None:
+    """``document.uploaded`` on resource ``worldview.object.<bucket>/<key>`` (infra/ triggers match
+    it; the labels carry what a ``process-document`` run needs)."""
     from prefect.events import emit_event
 
     related = []
@@ -52,9 +54,15 @@ def emit_uploaded(bucket: str, obj: ObjectInfo, flow_run_id: str | None) -> None
         )
     emit_event(
         UPLOAD_EVENT,
-        resource={"prefect.resource.id": source_uri(bucket, obj.key), "etag": obj.etag},
+        resource={
+            "prefect.resource.id": f"worldview.object.{bucket}/{obj.key}",
+            "prefect.resource.name": obj.key,
+            "worldview.bucket": bucket,
+            "worldview.key": obj.key,
+            "worldview.etag": obj.etag,
+        },
         related=related,
-        payload={"bucket": bucket, "key": obj.key, "etag": obj.etag, "size": obj.size},
+        payload={"size": obj.size, "flow_run_id": flow_run_id},
     )
 
 
