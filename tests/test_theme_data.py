@@ -1,0 +1,196 @@
+"""The theme tagger's evaluation data is well-formed, balanced and held out from training.
+
+dev.jsonl and seed_labels.jsonl are the yardstick for the tagger; a malformed line, an unknown
+theme id or a dev passage that also sits in the training file would make every reported number
+meaningless, so these checks guard the data itself (they need no model).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "worldview" / "themes" / "data"
+DEV = DATA / "dev.jsonl"
+SEED_LABELS = DATA / "seed_labels.jsonl"
+TRAIN = DATA / "train.jsonl"
+THEMES_MD = REPO.parent / "shared" / "worldview_themes.md"
+
+# The contract's 15 ids, used when ../shared is absent (the table there is the source of truth).
+EMBEDDED_THEME_IDS = frozenset(
+    {
+        "besieged_fortress",
+        "nineties_grievance",
+        "lost_empire",
+        "great_power_status",
+        "strong_state",
+        "security_services_core",
+        "west_as_enemy",
+        "multipolar_order",
+        "hierarchical_sovereignty",
+        "color_revolutions_plot",
+        "russian_world",
+        "western_russophobia",
+        "zero_sum_negotiation",
+        "strategic_ambiguity",
+        "threat_invention_militarization",
+    }
+)
+MIN_PER_THEME = 12
+MIN_NO_THEME_SHARE = 0.40
+MIN_DEV_PASSAGES = 300
+MIN_OFFTOPIC = 20
+# Token-set Jaccard at or above this counts as a near-copy of a training exemplar.
+NEAR_COPY_JACCARD = 0.8
+
+
+def theme_ids() -> frozenset[str]:
+    if not THEMES_MD.is_file():
+        return EMBEDDED_THEME_IDS
+    ids, in_table_body = set(), False
+    for line in THEMES_MD.read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("|"):
+            in_table_body = False
+            continue
+        first_cell = line.strip().strip("|").split("|")[0].strip()
+        if re.fullmatch(r":?-+:?", first_cell):  # the separator below the header row
+            in_table_body = True
+        elif in_table_body:
+            ids.add(first_cell)
+    return frozenset(ids)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{path.name}:{number}: blank line"
+        row = json.loads(line)
+        assert isinstance(row, dict), f"{path.name}:{number}: not a JSON object"
+        rows.append(row)
+    return rows
+
+
+def normalized(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[dict]:
+    return read_jsonl(DEV)
+
+
+@pytest.fixture(scope="module")
+def seed_labels() -> list[dict]:
+    return read_jsonl(SEED_LABELS)
+
+
+@pytest.fixture(scope="module")
+def train_texts() -> list[str]:
+    if not TRAIN.is_file():
+        pytest.skip("no training file to compare against")
+    return [row["text"] for row in read_jsonl(TRAIN)]
+
+
+def test_theme_ids_are_the_contracts_fifteen():
+    assert theme_ids() == EMBEDDED_THEME_IDS
+
+
+def check_row_shape(row: dict, id_pattern: str) -> None:
+    assert re.fullmatch(id_pattern, row.get("id", "")), row
+    assert isinstance(row.get("text"), str) and row["text"].strip(), row
+    assert row["text"] == row["text"].strip(), f"{row['id']}: stray whitespace"
+    themes = row.get("themes")
+    assert isinstance(themes, list) and all(isinstance(t, str) for t in themes), row
+    assert len(set(themes)) == len(themes), f"{row['id']}: repeated theme"
+    unknown = set(themes) - theme_ids()
+    assert not unknown, f"{row['id']}: unknown theme ids {unknown}"
+
+
+def test_dev_rows_are_well_formed(dev):
+    for row in dev:
+        check_row_shape(row, r"dev-\d{4}")
+        assert set(row) <= {"id", "text", "themes", "offtopic"}, row
+        assert row.get("offtopic", False) in (True, False), row
+        if row.get("offtopic"):
+            assert row["themes"] == [], f"{row['id']}: an off-topic passage carries a theme"
+        assert len(re.findall(r"[.!?][\"”’)]?(?:\s|$)", row["text"])) <= 3, row["id"]
+
+
+def test_dev_ids_and_texts_are_unique(dev):
+    assert len({r["id"] for r in dev}) == len(dev)
+    duplicated = [t for t, n in Counter(normalized(r["text"]) for r in dev).items() if n > 1]
+    assert not duplicated
+
+
+def test_dev_size_and_balance(dev):
+    assert len(dev) >= MIN_DEV_PASSAGES
+    without_theme = sum(1 for r in dev if not r["themes"])
+    assert without_theme / len(dev) >= MIN_NO_THEME_SHARE
+    assert sum(1 for r in dev if r.get("offtopic")) >= MIN_OFFTOPIC
+    assert any(len(r["themes"]) >= 2 for r in dev), "no passage carries two themes"
+    per_theme = Counter(t for r in dev for t in r["themes"])
+    thin = {t: per_theme[t] for t in theme_ids() if per_theme[t] < MIN_PER_THEME}
+    assert not thin, f"themes with fewer than {MIN_PER_THEME} dev passages: {thin}"
+
+
+def test_seed_labels_are_well_formed_and_in_order(seed_labels):
+    assert len({r["id"] for r in seed_labels}) == len(seed_labels)
+    positions = []
+    for row in seed_labels:
+        check_row_shape(row, r"seed-p\d{2}-s\d{2}")
+        assert row["id"] == f"seed-p{row['paragraph']:02d}-s{row['sentence']:02d}", row
+        positions.append((row["paragraph"], row["sentence"]))
+    assert positions == sorted(positions)
+    assert any(r["themes"] for r in seed_labels) and any(not r["themes"] for r in seed_labels)
+
+
+def test_seed_labels_quote_the_article_verbatim_in_order(seed_labels, seed_path):
+    article = seed_path.read_text(encoding="utf-8")
+    cursor = 0
+    for row in seed_labels:
+        found = article.find(row["text"], cursor)
+        assert found >= 0, f"{row['id']} is not verbatim in the article (in order): {row['text']!r}"
+        cursor = found + len(row["text"])
+
+
+def test_seed_labels_split_the_article_body_into_whole_sentences(seed_labels, seed_path):
+    article = seed_path.read_text(encoding="utf-8")
+    by_paragraph: dict[int, list[str]] = {}
+    for row in seed_labels:
+        by_paragraph.setdefault(row["paragraph"], []).append(row["text"])
+    for index, sentences in by_paragraph.items():
+        paragraph = " ".join(sentences)
+        assert paragraph + "\n" in article, f"paragraph {index} is not a whole article line"
+        assert all(re.search(r"[.!?][\"”’)]?$", s) for s in sentences), index
+
+
+def test_no_dev_passage_copies_a_training_exemplar(dev, train_texts):
+    train_normalized = {normalized(t) for t in train_texts}
+    copied = [r["id"] for r in dev if normalized(r["text"]) in train_normalized]
+    assert not copied, f"dev passages found verbatim in train.jsonl: {copied}"
+
+
+def test_no_dev_passage_nearly_copies_a_training_exemplar(dev, train_texts):
+    train_tokens = [tokens(t) for t in train_texts]
+    near = []
+    for row in dev:
+        mine = tokens(row["text"])
+        best = max((len(mine & t) / len(mine | t) for t in train_tokens), default=0.0)
+        if best >= NEAR_COPY_JACCARD:
+            near.append((row["id"], round(best, 2)))
+    assert not near, f"dev passages nearly identical to training exemplars: {near}"
+
+
+def test_seed_sentences_are_not_training_exemplars(seed_labels, train_texts):
+    train_normalized = {normalized(t) for t in train_texts}
+    copied = [r["id"] for r in seed_labels if normalized(r["text"]) in train_normalized]
+    assert not copied, f"seed sentences used as training exemplars: {copied}"
