@@ -148,7 +148,7 @@ def _is_bio(block: Block, index: int, count: int) -> bool:
         return False
     # Bios sit at the edges of an article (under the byline or after the last paragraph); in the
     # middle, "Putin is a former KGB officer" is body text.
-    near_edge = index < 6 or index >= count * 0.66 or block.role == "bio"
+    near_edge = index < 4 or index >= count * 0.66 or block.role == "bio"
     return near_edge and BIO_ROLE.search(block.text) is not None
 
 
@@ -174,6 +174,9 @@ def move_side_material(doc: CleanedDocument) -> None:
     for index, block in enumerate(doc.blocks):
         text = block.text
         if block.kind != BlockKind.IMAGE and _move_labelled_line(text, doc):
+            continue
+        if block.kind == BlockKind.HEADING and BOILERPLATE.match(text):
+            doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")
             continue
         if block.kind == BlockKind.HEADING:
             after_about_heading = bool(ABOUT_AUTHOR_HEADING.match(text))

@@ -18,6 +18,8 @@ BLANK_LINES = re.compile(r"\n[ \t\f\v\u00a0]*\n")
 BULLET = re.compile(r"^\s*(?:[•●◦▪▸►‣∙·*+\-–—]|\d{1,3}[.)])\s+(?=\S)")
 SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
+# A full stop after a word inside the line: two sentences ("A caption. (Credit)"), not a heading.
+INNER_SENTENCE_END = re.compile(r"[a-z]{2}\.\s")
 HEADING_MAX_CHARS = 160
 HEADING_MAX_WORDS = 20
 TITLE_MAX_CHARS = 250
@@ -37,7 +39,7 @@ def looks_like_heading(line: str, *, as_title: bool = False) -> bool:
         return False
     if line.endswith("?") or line.endswith("!"):
         return as_title or len(line.split()) <= 10
-    if SENTENCE_END.search(line):
+    if SENTENCE_END.search(line) or INNER_SENTENCE_END.search(line):
         return False
     return line[0].isupper() or line[0].isdigit() or not line[0].isalpha()
 

@@ -37,6 +37,7 @@ DATE_IN_TEXT = re.compile(
     re.I,
 )
 DATELINE_MAX_CHARS = 120
+DATELINE_MAX_OTHER_WORDS = 8
 READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
 PULL_QUOTE_MIN_CHARS = 40
 PULL_QUOTE_MAX_CHARS = 400
@@ -168,9 +169,12 @@ def _is_byline(block: Block) -> bool:
 
 
 def _is_dateline(block: Block) -> bool:
-    return block.role == "dateline" or (
-        len(block.text) <= DATELINE_MAX_CHARS and DATE_IN_TEXT.search(block.text) is not None
-    )
+    """ "March 3, 2024", "Published: 3 March 2024 | 5 min read": a date and a few words."""
+    if block.role == "dateline":
+        return True
+    if len(block.text) > DATELINE_MAX_CHARS or not DATE_IN_TEXT.search(block.text):
+        return False
+    return len(DATE_IN_TEXT.sub(" ", block.text).split()) <= DATELINE_MAX_OTHER_WORDS
 
 
 def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:

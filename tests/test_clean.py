@@ -1,0 +1,166 @@
+"""clean(): text and Markdown to blocks, repeats dropped, side material moved out of the body."""
+
+from __future__ import annotations
+
+from tasks.clean import clean
+from tasks.detect_format import detect_format
+from worldview.document import BlockKind, Format
+
+TEXT = """Moscow's Arctic Gambit
+
+KEY TAKEAWAYS
+
+  • Russia treats the Arctic as a strategic bastion.
+  • The Northern Sea Route is an instrument of sovereignty.
+
+KEY TAKEAWAYS
+
+  • Russia treats the Arctic as a strategic bastion.
+  • The Northern Sea Route is an instrument of sovereignty.
+
+Russia has spent two decades rebuilding its Arctic bases, and the
+Kremlin now presents the region as a frontier of national survival.
+
+An icebreaker leaves Murmansk in March. (Ivan Petrov/Reuters)
+An icebreaker leaves Murmansk in March. (Ivan Petrov/Reuters)
+
+The Northern Fleet
+
+The fleet's submarines are the core of Russia's second-strike capability.
+
+Share this article
+
+Subscribe to our newsletter
+
+Editor's note: This analysis was updated to reflect the March exercises.
+
+Anna Berg is a senior fellow at the Nordic Security Institute.
+
+PHOTO: An icebreaker leaves Murmansk in March. (Ivan Petrov/Reuters)
+
+The views expressed in this publication are those of the author(s).
+
+PUBLICATION TYPE: Commentary
+"""
+
+
+def _texts(doc):
+    return [b.text for b in doc.blocks]
+
+
+def test_text_blocks_take_structure_from_layout() -> None:
+    doc = clean(TEXT, Format.TEXT)
+    kinds = [(b.kind, b.role) for b in doc.blocks]
+    assert kinds[0] == (BlockKind.HEADING, "title")
+    assert doc.blocks[0].text == "Moscow's Arctic Gambit"
+    assert (BlockKind.HEADING, None) in kinds  # "KEY TAKEAWAYS", "The Northern Fleet"
+    items = [b.text for b in doc.blocks if b.kind == BlockKind.LIST_ITEM]
+    assert items == [
+        "Russia treats the Arctic as a strategic bastion.",
+        "The Northern Sea Route is an instrument of sovereignty.",
+    ]
+    # Hard-wrapped prose is joined back into one paragraph.
+    assert (
+        "Russia has spent two decades rebuilding its Arctic bases, and the Kremlin now presents "
+        "the region as a frontier of national survival." in _texts(doc)
+    )
+
+
+def test_repeated_blocks_are_dropped_once_with_warnings() -> None:
+    doc = clean(TEXT, Format.TEXT)
+    texts = _texts(doc)
+    assert texts.count("KEY TAKEAWAYS") == 1
+    assert texts.count("An icebreaker leaves Murmansk in March. (Ivan Petrov/Reuters)") == 1
+    repeated = [w for w in doc.warnings if w.startswith("repeated_block_dropped")]
+    assert len(repeated) == 2  # one per run: the takeaways box, the caption
+
+
+def test_side_material_moves_to_its_fields() -> None:
+    doc = clean(TEXT, Format.TEXT)
+    assert doc.photo_lines == ["An icebreaker leaves Murmansk in March. (Ivan Petrov/Reuters)"]
+    assert doc.bios == ["Anna Berg is a senior fellow at the Nordic Security Institute."]
+    assert doc.disclaimers == [
+        "The views expressed in this publication are those of the author(s)."
+    ]
+    assert doc.publication_type == "Commentary"
+    assert doc.notes == ["This analysis was updated to reflect the March exercises."]
+    joined = " ".join(_texts(doc))
+    for gone in (
+        "PHOTO:",
+        "PUBLICATION TYPE",
+        "views expressed",
+        "senior fellow",
+        "Subscribe",
+        "Share this",
+        "Editor's note",
+    ):
+        assert gone not in joined
+
+
+def test_a_bio_like_sentence_in_the_middle_of_the_body_stays() -> None:
+    paragraphs = [
+        f"Paragraph number {i} of the body, with enough words to be prose." for i in range(9)
+    ]
+    paragraphs.insert(4, "Sergei Lavrov is a veteran diplomat at the Foreign Ministry of Russia.")
+    doc = clean("A Title\n\n" + "\n\n".join(paragraphs), Format.TEXT)
+    assert doc.bios == []
+    assert "Sergei Lavrov is a veteran diplomat at the Foreign Ministry of Russia." in _texts(doc)
+
+
+MARKDOWN = """---
+title: "The Title From Front Matter"
+authors: [Jane Roe, John Doe]
+date: 2024-03-05
+lang: en-GB
+---
+
+*A subtitle in italics.*
+
+## Highlights
+
+- First point.
+- Second point.
+
+Body paragraph one, long enough to be a paragraph of prose in the article.
+
+![Alt text](/img/a.jpg)
+*A caption under the picture. (Photo: Agency)*
+
+> A pulled sentence that the body repeats later on in the text.
+
+## Section
+
+Body paragraph two. A pulled sentence that the body repeats later on in the text.
+
+---
+
+*Jane Roe is a fellow at the Example Institute.*
+"""
+
+
+def test_markdown_blocks_and_front_matter() -> None:
+    assert detect_format(MARKDOWN, "x.txt") == Format.MARKDOWN
+    doc = clean(MARKDOWN, Format.MARKDOWN)
+    assert doc.hints.title == "The Title From Front Matter"
+    assert doc.hints.authors == ["Jane Roe", "John Doe"]
+    assert doc.hints.published == "2024-03-05"
+    assert doc.hints.language == "en-GB"
+    kinds = [b.kind for b in doc.blocks]
+    assert BlockKind.QUOTE in kinds and BlockKind.IMAGE in kinds
+    image = next(b for b in doc.blocks if b.kind == BlockKind.IMAGE)
+    assert (image.src, image.alt) == ("/img/a.jpg", "Alt text")
+    assert image.text == "A caption under the picture. (Photo: Agency)"
+    assert doc.bios == ["Jane Roe is a fellow at the Example Institute."]
+    assert all("*" not in b.text and "---" not in b.text for b in doc.blocks)
+
+
+def test_related_section_is_dropped() -> None:
+    text = (
+        "Title Here\n\nA long enough opening paragraph of the body text that stays in place.\n\n"
+        "Related Publications\n\n- Another article title\n- Yet another article title\n"
+    )
+    doc = clean(text, Format.TEXT)
+    assert _texts(doc) == [
+        "Title Here",
+        "A long enough opening paragraph of the body text that stays in place.",
+    ]

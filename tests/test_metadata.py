@@ -1,0 +1,134 @@
+"""extract_metadata(): authors with affiliations and bios, stated dates only, titles, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.clean import clean
+from tasks.extract_metadata import (
+    affiliation_from_bio,
+    detect_language,
+    extract_metadata,
+    names_from_byline,
+    parse_date,
+    strip_site_suffix,
+)
+from tasks.segment import segment
+from worldview.document import Format
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Jane Roe", ["Jane Roe"]),
+        ("By Jane Roe and John Doe", ["Jane Roe", "John Doe"]),
+        (
+            "By Anna Berg, Piotr Nowak and Olena Shevchenko",
+            ["Anna Berg", "Piotr Nowak", "Olena Shevchenko"],
+        ),
+        ("By Anna Berg & Piotr Nowak | March 3, 2024", ["Anna Berg", "Piotr Nowak"]),
+        ("Written by Mary-Ann O’Neil, 5 May 2023", ["Mary-Ann O’Neil"]),
+    ],
+)
+def test_names_from_bylines(line: str, names: list[str]) -> None:
+    assert names_from_byline(line) == names
+
+
+@pytest.mark.parametrize(
+    ("bio", "affiliation"),
+    [
+        (
+            "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with the Kyiv-based think "
+            "tank GLOBSEC and a former Ukrainian diplomat.",
+            "GLOBSEC",
+        ),
+        ("Anna Berg is a senior fellow at the Atlantic Council.", "Atlantic Council"),
+        (
+            "Piotr Nowak is a professor of politics at Warsaw University, where he teaches.",
+            "Warsaw University",
+        ),
+        ("Olena Shevchenko is an independent writer.", None),
+    ],
+)
+def test_affiliation_from_bio(bio: str, affiliation: str | None) -> None:
+    assert affiliation_from_bio(bio, bio.split(" is ")[0]) == affiliation
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("August 8, 2024", "2024-08-08"),
+        ("Published: Aug. 8, 2024", "2024-08-08"),
+        ("8 August 2024", "2024-08-08"),
+        ("2024-08-08T10:00:00Z", "2024-08-08"),
+        ("13/05/2024", "2024-05-13"),
+        ("05/06/2024", None),  # ambiguous day and month: not guessed
+        ("In 2024 the war went on.", None),
+        ("February 30, 2024", None),
+    ],
+)
+def test_parse_date_only_reads_stated_dates(text: str, date: str | None) -> None:
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Russia in the Sahel | Eurasia Review", None, "Russia in the Sahel"),
+        ("Russia in the Sahel – Carnegie Endowment", "Carnegie Endowment", "Russia in the Sahel"),
+        (
+            "After Prisoners: Can the World Negotiate?",
+            None,
+            "After Prisoners: Can the World Negotiate?",
+        ),
+        ("The War - and the Peace", None, "The War - and the Peace"),
+    ],
+)
+def test_site_suffix_is_stripped_from_markup_titles(title, site, expected) -> None:
+    assert strip_site_suffix(title, site) == expected
+
+
+def test_language_is_guessed_cheaply() -> None:
+    assert (
+        detect_language("The Kremlin says that the West is to blame for the war in Ukraine.")
+        == "en"
+    )
+    assert (
+        detect_language("Der Kreml sagt, dass der Westen an dem Krieg in der Ukraine schuld ist.")
+        == "de"
+    )
+
+
+TWO_AUTHORS = """Two Authors, Two Bios
+
+By Anna Berg and Piotr Nowak
+
+Published June 2, 2023 | Updated June 4, 2023
+
+The body of the analysis starts here, with a long enough paragraph of prose, written in 2019.
+
+A second body paragraph follows, also long enough to count as prose in the article.
+
+Anna Berg is a senior fellow at the Nordic Security Institute.
+
+Piotr Nowak is a researcher with the Warsaw-based think tank Centre for Eastern Studies.
+"""
+
+
+def test_two_authors_get_their_own_bios_and_affiliations() -> None:
+    doc = clean(TWO_AUTHORS, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Anna Berg", "Nordic Security Institute"),
+        ("Piotr Nowak", "Centre for Eastern Studies"),
+    ]
+    assert meta.authors[1].bio.startswith("Piotr Nowak is a researcher")
+    assert meta.published == "2023-06-02"
+    assert meta.language == "en"
+
+
+def test_no_stated_date_means_null_not_a_year_from_the_body() -> None:
+    text = "A Title\n\nIn 2014 and again on March 3, 2022, Russia invaded Ukraine, as all know.\n"
+    doc = clean(text, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert meta.published is None and meta.updated is None

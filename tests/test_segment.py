@@ -1,0 +1,175 @@
+"""segment(): title, front matter, takeaways, sections, sentences, images, pull quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.clean import clean
+from tasks.segment import segment, split_caption_credit, split_sentences
+from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
+from worldview.errors import NoArticleError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. and Russia met in Geneva. "
+            "Dr. Smith led the talks on Jan. 5 with J. R. Brown.",
+            [
+                "The U.S. and Russia met in Geneva.",
+                "Dr. Smith led the talks on Jan. 5 with J. R. Brown.",
+            ],
+        ),
+        (
+            "The “Ukrainian crisis is not a territorial conflict,” Putin said. “It is broader.” "
+            "Nobody agreed.",
+            [
+                "The “Ukrainian crisis is not a territorial conflict,” Putin said.",
+                "“It is broader.”",
+                "Nobody agreed.",
+            ],
+        ),
+        ("No final punctuation here", ["No final punctuation here"]),
+        ("Is it over? No! It goes on.", ["Is it over?", "No!", "It goes on."]),
+    ],
+)
+def test_sentences_split_where_a_reader_would(text: str, expected: list[str]) -> None:
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == expected
+    for i, s in enumerate(sentences):
+        assert s.index == i
+        assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        (
+            "Putin at a parade in May. (Nanna Heitmann/The New York Times)",
+            "Putin at a parade in May.",
+            "Nanna Heitmann/The New York Times",
+        ),
+        (
+            "Valves at a station. (Photo: Stefan Brandt/Energy Press)",
+            "Valves at a station.",
+            "Stefan Brandt/Energy Press",
+        ),
+        ("Troops in Mali. Photo: Jane Doe/AFP", "Troops in Mali.", "Jane Doe/AFP"),
+        (
+            "A meeting of ministers (left to right) in Minsk.",
+            "A meeting of ministers (left to right) in Minsk.",
+            None,
+        ),
+        ("Photo by Ivan Petrov", None, "Ivan Petrov"),
+    ],
+)
+def test_credit_is_split_from_the_caption(
+    text: str, caption: str | None, credit: str | None
+) -> None:
+    assert split_caption_credit(text) == (caption, credit)
+
+
+TEXT = """The Title of the Analysis
+
+A subtitle that explains the argument in one line
+
+By Jane Roe and John Doe
+
+March 3, 2024
+
+Key Points
+
+  • First point of the piece.
+  • Second point of the piece.
+
+Opening paragraph of the body, which says what the analysis is about in some detail.
+
+A crowd in Red Square on Victory Day. (Ivan Petrov/Reuters)
+
+First Section
+
+The Kremlin says the West wants to weaken Russia. It repeats this claim every year.
+
+The Kremlin says the West wants to weaken Russia and keep it out of Europe.
+
+Second paragraph of the first section. The Kremlin says the West wants to weaken Russia \
+and keep it out of Europe, officials said.
+
+Second Section
+
+A last paragraph of the article that closes the argument with a conclusion.
+"""
+
+
+def test_a_text_article_is_segmented() -> None:
+    seg = segment(clean(TEXT, Format.TEXT))
+    content = seg.content
+    assert seg.title == "The Title of the Analysis"
+    assert seg.subtitle == "A subtitle that explains the argument in one line"
+    assert seg.bylines == ["By Jane Roe and John Doe"]
+    assert seg.datelines == ["March 3, 2024"]
+    assert content.key_takeaways == ["First point of the piece.", "Second point of the piece."]
+    assert content.headings == ["First Section", "Second Section"]
+    assert [p.section for p in content.paragraphs] == [
+        None,
+        "First Section",
+        "First Section",
+        "Second Section",
+    ]
+    assert content.pull_quotes == [
+        "The Kremlin says the West wants to weaken Russia and keep it out of Europe."
+    ]
+    assert len(content.images) == 1
+    assert content.images[0].caption == "A crowd in Red Square on Victory Day."
+    assert content.images[0].credit == "Ivan Petrov/Reuters"
+    texts = [p.text for p in content.paragraphs]
+    assert not any("Ivan Petrov" in t or "By Jane" in t or "March 3" in t for t in texts)
+    assert [p.index for p in content.paragraphs] == list(range(len(texts)))
+
+
+def test_photo_line_and_body_caption_are_one_image() -> None:
+    text = (
+        "A Title\n\nFirst paragraph of the body, long enough to be prose.\n\n"
+        "Soldiers at a checkpoint near Kherson. (Jane Doe/AP)\n\n"
+        "Second paragraph of the body, long enough to be prose as well.\n\n"
+        "PHOTO: Soldiers at a checkpoint near Kherson. (Jane Doe/AP)\n"
+    )
+    content = segment(clean(text, Format.TEXT)).content
+    assert [(i.caption, i.credit) for i in content.images] == [
+        ("Soldiers at a checkpoint near Kherson.", "Jane Doe/AP")
+    ]
+    assert len(content.paragraphs) == 2
+
+
+def test_a_blockquote_the_body_does_not_repeat_stays_a_paragraph() -> None:
+    doc = CleanedDocument(
+        format=Format.HTML,
+        blocks=[
+            Block(BlockKind.HEADING, "Title", level=1),
+            Block(BlockKind.PARAGRAPH, "Putin spoke to the assembly at length in February."),
+            Block(
+                BlockKind.QUOTE, "We will never give up our historical territories, he said then."
+            ),
+        ],
+    )
+    content = segment(doc).content
+    assert content.pull_quotes == []
+    assert len(content.paragraphs) == 2
+
+
+def test_markup_title_is_used_when_the_text_has_none() -> None:
+    doc = CleanedDocument(
+        format=Format.HTML,
+        blocks=[Block(BlockKind.PARAGRAPH, "Only a body paragraph, which is long enough.")],
+        hints=MarkupHints(title="From The Meta Tag"),
+    )
+    assert segment(doc).title == "From The Meta Tag"
+
+
+def test_no_title_and_no_body_are_clear_errors() -> None:
+    body = "This text starts straight away with a long sentence of body text, as prose does."
+    with pytest.raises(NoArticleError, match="no recognisable title"):
+        segment(clean(body + "\n\n" + body.upper(), Format.TEXT))
+    with pytest.raises(NoArticleError, match="no body paragraphs"):
+        segment(clean("Just A Title\n\nShare this\n", Format.TEXT))
