@@ -31,6 +31,9 @@ class LazyTask:
         return self.task(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:  # submit, map, with_options, ...
+        if name in {"task", "_task", "fn", "options"}:
+            # An AttributeError raised while building the task lands here: do not recurse.
+            raise AttributeError(name)
         return getattr(self.task, name)
 
 

@@ -16,15 +16,20 @@ from worldview.errors import ModelUnavailableError
 from worldview.storage import config_fingerprint
 
 
-@lru_cache(maxsize=2)
 def load_tagger(enabled: bool) -> Tagger | None:
+    return _cached_tagger(enabled)
+
+
+@lru_cache(maxsize=2)
+def _cached_tagger(enabled: bool) -> Tagger | None:
     if not enabled:
         return None
     try:
         themes = importlib.import_module("worldview.themes")
-    except ModuleNotFoundError as exc:
+        loader = themes.load_tagger
+    except (ModuleNotFoundError, AttributeError) as exc:
         raise ModelUnavailableError(f"theme tagger not installed ({exc})") from None
-    return themes.load_tagger()
+    return loader()
 
 
 def tagger_config(tagger: Tagger | None) -> str:

@@ -105,7 +105,7 @@ class UploadWatcher:
                     run_id = self.launch(self.store.bucket, obj)
                 except Exception as exc:
                     self.store.release_claim(document_id, obj.etag)
-                    log.warning("could not start a run for %s (will retry): %s", obj.key, exc)
+                    log.warning("could not start a run for %s (will retry): %r", obj.key, exc)
                     continue
                 started.append((obj, run_id))
                 if self.emit is not None:
