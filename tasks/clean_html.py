@@ -1,0 +1,1281 @@
+"""HTML path of step 3: one web page -> the article's blocks in reading order, hints, warnings.
+
+``html_to_blocks`` parses with selectolax's lexbor backend (a C HTML5 parser: no network, no DTDs,
+no entity expansion beyond HTML's own), then:
+
+1. reads what the markup states outright (``<title>``, meta tags, JSON-LD, canonical link, lang)
+   into ``MarkupHints``;
+2. removes what is never article text (scripts, styles, forms, hidden elements) and site chrome
+   recognised by tag (nav, site header/footer, aside) or by class/id/role words (cookie banners,
+   share buttons, related lists, newsletter prompts, comments, breadcrumbs, ads);
+3. picks the article container: starting from <body>, descends while one child holds nearly all of
+   the paragraph text (so sidebars and split bodies both come out right), widened to an enclosing
+   <article> when there is one;
+4. walks that container (and the title's header block when the <h1> sits outside it) in document
+   order and emits Blocks: headings (the headline gets role "title"), paragraphs, list items,
+   quotes, images with caption and credit, and blocks whose markup names their role ("subtitle",
+   "byline", "dateline", "bio", "takeaways_heading").
+
+Everything is iterative: no Python recursion over the tree, so 100k-deep nesting cannot overflow.
+Block-level nesting deeper than ``MAX_BLOCK_DEPTH`` is flattened before parsing because the HTML5
+tree builder's scope checks make such nesting quadratic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from worldview.document import Block, BlockKind, MarkupHints
+
+MAX_BLOCK_DEPTH = 200
+MAX_JSON_LD_CHARS = 1_000_000
+BR = "\ue000"  # stands in for <br> so text extraction keeps line breaks
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary: tags and class/id words
+# --------------------------------------------------------------------------------------------
+
+NEVER_TEXT_TAGS = [
+    "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object",
+    "embed", "video", "audio", "source", "track", "map", "input", "select", "textarea", "button",
+    "option", "link", "meta", "dialog", "head", "title",
+]  # fmt: skip
+INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q s samp small span "
+    "strike strong sub sup time tt u var wbr label -text".split()
+)
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BLOCK_SELECTOR = "p,div,section,article,ul,ol,li,h1,h2,h3,h4,h5,h6,blockquote,figure,table,dl,pre"
+
+# Class/id/role words, matched at the start of a dash/underscore/space separated component so
+# that "share-bar" and "relatedArticles" match but "commentary" and "socialism" do not.
+_C = r"(?:^|[\s_-])"
+CHROME_STRONG = re.compile(
+    _C + r"(cookie|consent|gdpr|cmp-|onetrust|newsletter|subscri(?:be|ption)|signup|sign-up"
+    r"|share|sharing|social(?!is)|sociable|addthis|sharethis|related|recommend|more-from|"
+    r"read-next|readnext|popular|trending|most-read|comments?(?!ary)|disqus|breadcrumbs?|"
+    r"ads?(?=$|[\s_-])|advert|adsbygoogle|dfp|gpt-ad|sponsor|promo(?!t)|taboola|outbrain|"
+    r"paywall|popup|modal|overlay|skip-?(?:link|to)|sr-only|visually-?hidden|screen-reader|"
+    r"hidden(?=$|\s)|d-none(?=$|\s)|print-only|twitter-tweet|instagram-media|tiktok-embed|"
+    r"donate|donation|tags?(?=$|[\s_-])|tag-?list|topics?-?list|keywords|post-?tags|"
+    r"pagination|pager(?=$|[\s_-])|next-prev|prev-next|toolbar|tools(?=$|\s)|utility|"
+    r"follow-us|subnav|sub-nav|mega-?menu)",
+    re.I,
+)
+CHROME_WEAK = re.compile(
+    _C + r"(nav|menu|header|masthead|site-?header|footer|sidebar|side-bar|widget|banner|rail|"
+    r"aside|secondary|complementary|offcanvas|off-canvas|drawer|top-bar|topbar|site-?title|logo)",
+    re.I,
+)
+CHROME_LABELS = (
+    ("cookie banner", ("cookie", "consent", "gdpr", "cmp-", "onetrust")),
+    ("newsletter prompt", ("newsletter", "subscri", "signup", "sign-up", "paywall", "donat")),
+    ("share buttons", ("share", "sharing", "social", "sociable", "addthis", "follow-us")),
+    ("related links", ("related", "recommend", "more-from", "read", "popular", "trending")),
+    ("comments", ("comment", "disqus")),
+    ("breadcrumbs", ("breadcrumb",)),
+    ("ads", ("ad", "advert", "dfp", "gpt", "sponsor", "promo", "taboola", "outbrain")),
+    ("popups", ("popup", "modal", "overlay")),
+    ("navigation", ("nav", "menu", "subnav", "sub-nav", "mega", "skip", "pagination", "pager")),
+    ("tags", ("tag", "topic", "keyword", "post")),
+    ("header", ("header", "masthead", "banner", "logo", "site")),
+    ("footer", ("footer",)),
+    ("sidebar", ("sidebar", "side-bar", "widget", "rail", "aside", "secondary", "complementary")),
+)
+CHROME_ROLES = {
+    "navigation": "navigation", "search": "navigation", "menu": "navigation",
+    "menubar": "navigation", "toolbar": "share buttons", "dialog": "popups",
+    "alertdialog": "popups", "banner": "header", "contentinfo": "footer",
+    "complementary": "sidebar",
+}  # fmt: skip
+KEEP_IN_ASIDE = re.compile(
+    _C + r"(pull-?quote|quote|takeaway|key-?points?|highlights?|summary|tldr|at-a-glance)", re.I
+)
+TAKEAWAYS_HEADING = re.compile(
+    r"^(key (takeaways|points|findings|judg(e)?ments|messages|insights)|takeaways|highlights|"
+    r"at a glance|in brief|tl;? ?dr|main points|summary points)\W*$",
+    re.I,
+)
+
+ROLE_BIO = re.compile(
+    _C + r"(bio(?:s|graphy)?(?=$|[\s_-])|about-(?:the-)?authors?|author-?(?:bio|box|info|"
+    r"details|description|about|profile|card))",
+    re.I,
+)
+ROLE_BYLINE = re.compile(
+    _C + r"(by-?line|authors?(?=$|[\s_-])|author-?(?:name|list|s-list|links?)|contributors?"
+    r"(?=$|[\s_-])|writers?(?=$|[\s_-])|(?:article|post|entry|story)-?authors?|creators?"
+    r"(?=$|[\s_-]))",
+    re.I,
+)
+ROLE_DATELINE = re.compile(
+    _C + r"(date(?:line)?(?=$|[\s_-])|pubdate|pub-date|publish(?:ed)?(?:-?(?:date|on|at))?"
+    r"(?=$|[\s_-])|(?:post|entry|article|story)-?date|timestamp|posted-?on|time(?=$|\s))",
+    re.I,
+)
+ROLE_SUBTITLE = re.compile(
+    _C + r"(dek(?=$|[\s_-])|deck(?=$|[\s_-])|standfirst|sub-?title|sub-?headline|strapline|"
+    r"sub-?head(?=$|[\s_-])|article-?summary|summary-?text|lead-?in|teaser-?text|"
+    r"(?:article|entry|page|post|hero)-?(?:excerpt|description|intro|lede))",
+    re.I,
+)
+ROLE_CAPTION = re.compile(_C + r"(caption|figcaption|wp-caption-text|image-?desc)", re.I)
+ROLE_CREDIT = re.compile(
+    _C + r"(credit|copyright|photographer|attribution|image-?source|photo-?source)", re.I
+)
+ROLE_KICKER = re.compile(
+    _C + r"(eyebrow|kicker|overline|content-?type|article-?type|post-?type|type(?=$|[\s_-])|"
+    r"format(?=$|[\s_-])|label(?=$|[\s_-])|category|section-?name)",
+    re.I,
+)
+IMAGE_JUNK = re.compile(
+    r"(logo|icon|avatar|sprite|pixel|spacer|headshot|emoji|badge|gravatar)", re.I
+)
+PUBLICATION_TYPES = {
+    t.lower(): t
+    for t in (
+        "Analysis", "Commentary", "Report", "Article", "Op-Ed", "Opinion", "Blog", "Blog Post",
+        "Policy Brief", "Issue Brief", "Brief", "Research Paper", "Working Paper", "Paper",
+        "Explainer", "Interview", "Q&A", "Expert Comment", "Expert Analysis", "News", "Feature",
+        "Essay", "Testimony", "Fact Sheet", "Backgrounder", "Speech", "Special Report",
+        "Policy Paper", "Research", "Critical Questions", "Dispatch", "Review", "Book Review",
+        "In the Media", "Perspective", "Perspectives", "Editorial", "Column", "Podcast",
+        "Newsletter", "Event", "Video", "Explainer", "Research Report", "Occasional Paper",
+    )
+}  # fmt: skip
+BOILERPLATE_LINE = re.compile(
+    r"^(advertisement|advertising|sponsored|share( this( article| page| story)?)?|print|email|"
+    r"e-?mail this|read more|continue reading|skip to (main )?content|related( articles| content)?"
+    r"|tags?|topics?|follow us|sign up|subscribe( now)?|listen( to this article)?|loading\.*|"
+    r"back to top|copy link|link copied|download( pdf)?|save|comments?|\d+ comments?|"
+    r"see also|more on this topic|facebook|twitter|linkedin|whatsapp|x)\W*$",
+    re.I,
+)
+BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+)?by[\s:]+(?=\S)", re.I)
+WS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
+
+
+def normalize_space(text: str) -> str:
+    return WS.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def _classes(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+# --------------------------------------------------------------------------------------------
+# Guard: flatten pathological block nesting before parsing
+# --------------------------------------------------------------------------------------------
+
+_SCOPED_TAG = re.compile(
+    r"<(/?)(?:div|section|article|aside|blockquote|center|details|dir|dl|fieldset|figure|"
+    r"figcaption|footer|header|hgroup|main|menu|nav|ol|ul|summary|form|address)(?=[\s/>])[^>]*>",
+    re.I,
+)
+
+
+def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, bool]:
+    """Drop block tags nested deeper than ``max_depth`` (their text stays)."""
+    if text.count("<") < 4 * max_depth:
+        return text, False
+    out: list[str] = []
+    depth = 0
+    pos = 0
+    dropped = False
+    for m in _SCOPED_TAG.finditer(text):
+        closing = bool(m.group(1))
+        too_deep = depth >= max_depth if not closing else depth > max_depth
+        depth = max(0, depth - 1) if closing else depth + 1
+        if too_deep:
+            out.append(text[pos : m.start()])
+            pos = m.end()
+            dropped = True
+    if not dropped:
+        return text, False
+    out.append(text[pos:])
+    return "".join(out), True
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and names
+# --------------------------------------------------------------------------------------------
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+DATE_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:$|T)")
+DATE_DMY = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MON},?\s+(\d{{4}})", re.I
+)
+DATE_MDY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+
+
+def _valid(y: int, m: int, d: int) -> str | None:
+    if not 1990 <= y <= date.today().year + 1:
+        return None
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value: str | None) -> str | None:
+    """A date the string states (ISO, RFC 2822, "9 August 2024", "Aug. 9, 2024") or None."""
+    if not value:
+        return None
+    s = value.strip()[:200]
+    if m := DATE_COMPACT.match(s):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := DATE_ISO.search(s):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := DATE_MDY.search(s):
+        return _valid(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+    if m := DATE_DMY.search(s):
+        return _valid(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+    return None
+
+
+NOT_A_NAME = re.compile(
+    r"(https?:|www\.|@|\.com\b|^(admin|administrator|staff|editor|editors|guest|team|user|"
+    r"anonymous|unknown|none|null)$)",
+    re.I,
+)
+NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*|\s+\|\s+)\s*", re.I)
+
+
+def clean_person(name: str) -> str | None:
+    name = BY_PREFIX.sub("", normalize_space(name)).strip(" ,;|-–—")
+    if not name or len(name) > 80 or NOT_A_NAME.search(name):
+        return None
+    if re.search(r"\d", name) or not re.search(r"[^\W\d_]", name):
+        return None
+    return name
+
+
+NOT_PERSON_WORDS = re.compile(
+    r"\b(fellow|director|senior|professor|editor|correspondent|analyst|program|programme|center|"
+    r"centre|institute|university|staff|reporter|contributor|president|chair|department|research|"
+    r"associate|team|news|desk|council|foundation|agency|press|reuters|updated|published|posted|"
+    r"minutes?|min|read|views?|ago|share|follow|email|the|of|for|about)\b",
+    re.I,
+)
+
+
+def looks_like_person(name: str) -> bool:
+    """A person's name as bylines print it: 2-5 capitalised words, no titles or dates."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or re.search(r"\d|[@/]", name) or NOT_PERSON_WORDS.search(name):
+        return False
+    return all(
+        w[0].isupper()
+        or w.lower() in {"de", "van", "von", "der", "al", "bin", "la", "le", "da", "di", "du"}
+        for w in words
+    )
+
+
+def split_people(value: str, *, last_first: bool = False) -> list[str]:
+    """'By A, B and C' -> [A, B, C]; 'Smith, John' (one person, surname first) -> ['John Smith']."""
+    value = BY_PREFIX.sub("", normalize_space(value))
+    parts = [p for p in NAME_SPLIT.split(value) if p]
+    if len(parts) == 2 and "," in value and all(len(p.split()) == 1 for p in parts):
+        parts = [f"{parts[1]} {parts[0]}"]  # "Smith, John"
+    elif last_first and "," in value and len(parts) == 2:
+        parts = [f"{parts[1]} {parts[0]}"]
+    out = []
+    for p in parts:
+        if (name := clean_person(p)) and name not in out:
+            out.append(name)
+    return out
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+def _similar(a: str, b: str) -> bool:
+    """Same headline up to punctuation, case or a suffix/prefix (e.g. a site name)."""
+    ka, kb = _norm_key(a), _norm_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or (min(len(ka), len(kb)) >= 12 and (ka in kb or kb in ka))
+
+
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»:]{1,2}|-{1,2})\s+|\s*\|\s*")
+
+
+def strip_site_name(title: str, site_names: list[str], headline: str | None = None) -> str:
+    """'Title | Section | Site' -> 'Title', using the site names and the page's headline."""
+    title = normalize_space(title)
+    if headline and _similar(title, headline) and len(headline) <= len(title):
+        if _norm_key(title).startswith(_norm_key(headline)) or _norm_key(title).endswith(
+            _norm_key(headline)
+        ):
+            return normalize_space(headline)
+    parts = TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    seps = TITLE_SEPARATOR.findall(title)
+    sites = {_norm_key(s) for s in site_names if s}
+    sites |= {k.replace(" ", "") for k in sites}
+
+    def is_site(part: str) -> bool:
+        key = _norm_key(part)
+        return bool(key) and (key in sites or key.replace(" ", "") in sites)
+
+    changed = False
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+        seps.pop()
+        changed = True
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+        seps.pop(0)
+        changed = True
+    if not changed and len(parts) > 1:
+        last = parts[-1]
+        rest = title[: title.rfind(last)].rstrip()
+        rest = TITLE_SEPARATOR.sub(lambda m: m.group(0), rest)
+        pipe_like = seps[-1].strip() in {"|", "||", "·", "•", "»", "::", "—", "–", "-", "--"}
+        if pipe_like and len(last.split()) <= 4 and len(last) <= 40 and len(rest.split()) >= 3:
+            parts.pop()
+            seps.pop()
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=False):
+        out += sep + part
+    return normalize_space(out)
+
+
+def _site_names_from_url(url: str | None) -> list[str]:
+    if not url:
+        return []
+    host = urlsplit(url).hostname or ""
+    labels = [x for x in host.split(".") if x not in {"www", "com", "org", "net", "edu", "gov"}]
+    return [labels[0]] if labels else []
+
+
+# --------------------------------------------------------------------------------------------
+# Hints: meta tags and JSON-LD
+# --------------------------------------------------------------------------------------------
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "report", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
+    "reportagenewsarticle", "backgroundnewsarticle", "scholarlyarticle", "techarticle",
+    "liveblogposting", "reviewnewsarticle", "socialmediaposting", "posting", "creativework",
+}  # fmt: skip
+ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "website", "brand"}
+PUBLISHED_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "citation_publication_date", "citation_date", "citation_online_date", "dc.date.issued",
+    "dcterms.issued", "dc.date.created", "dcterms.created", "dc.date", "dcterms.date",
+    "parsely-pub-date", "sailthru.date", "article.published", "datepublished", "pubdate",
+    "publishdate", "publish-date", "publish_date", "published_date", "publication_date",
+    "release_date", "date", "og:pubdate", "article_date_original", "originalpublicationdate",
+)  # fmt: skip
+MODIFIED_KEYS = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "dc.date.modified", "dcterms.modified", "article.updated", "last-modified", "lastmod",
+)  # fmt: skip
+AUTHOR_KEYS = (
+    "citation_author", "parsely-author", "article:author", "author", "dc.creator",
+    "dcterms.creator", "sailthru.author", "byl", "dc.contributor",
+)  # fmt: skip
+
+
+def _types(node: dict) -> set[str]:
+    t = node.get("@type")
+    items = t if isinstance(t, list) else [t]
+    return {x.lower() for x in items if isinstance(x, str)}
+
+
+def _json_ld_nodes(tree: LexborHTMLParser) -> list[dict]:
+    nodes: list[dict] = []
+    for script in tree.css('script[type*="ld+json" i]'):
+        raw = script.text(deep=True)
+        if not raw or len(raw) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(raw.strip().rstrip(";"), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        pending = [data]
+        while pending and len(nodes) < 500:
+            item = pending.pop()
+            if isinstance(item, list):
+                pending.extend(reversed(item))
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    pending.append(item["@graph"])
+                if "@type" in item:
+                    nodes.append(item)
+                main = item.get("mainEntity")
+                if isinstance(main, dict | list):
+                    pending.append(main)
+    return nodes
+
+
+def _ld_text(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    return normalize_space(value) if isinstance(value, str) and value.strip() else None
+
+
+def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    people: list[str] = []
+    for item in items:
+        if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
+            item = by_id[item["@id"]]
+        if isinstance(item, str):
+            people += split_people(item)
+        elif isinstance(item, dict) and not (_types(item) & ORG_TYPES):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = " ".join(x for x in name if isinstance(x, str))
+            if not isinstance(name, str) and (item.get("givenName") or item.get("familyName")):
+                name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
+            if isinstance(name, str):
+                people += split_people(name)
+    return list(dict.fromkeys(people))
+
+
+@dataclass
+class _PageMeta:
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    title_tag: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    article_ld: dict | None = None
+    ld_nodes: list[dict] = field(default_factory=list)
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value.strip():
+                    return normalize_space(value)
+        return None
+
+
+def _read_page_meta(tree: LexborHTMLParser) -> _PageMeta:
+    page = _PageMeta()
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        key = key or attrs.get("http-equiv")
+        content = attrs.get("content")
+        if key and content:
+            page.meta.setdefault(key.strip().lower(), []).append(content)
+    if (title := tree.css_first("title")) is not None:
+        page.title_tag = normalize_space(title.text()) or None
+    for link in tree.css("link[rel][href]"):
+        if "canonical" in (link.attributes.get("rel") or "").lower().split():
+            page.canonical = link.attributes.get("href").strip()
+            break
+    html = tree.css_first("html")
+    if html is not None:
+        page.lang = html.attributes.get("lang") or html.attributes.get("xml:lang")
+    page.ld_nodes = _json_ld_nodes(tree)
+    for node in page.ld_nodes:
+        if _types(node) & ARTICLE_TYPES:
+            page.article_ld = node
+            break
+    else:
+        for node in page.ld_nodes:
+            if _types(node) & {"webpage", "itempage"} and node.get("headline"):
+                page.article_ld = node
+                break
+    return page
+
+
+def _hints_from_meta(page: _PageMeta) -> MarkupHints:
+    hints = MarkupHints()
+    art = page.article_ld or {}
+    by_id = {n["@id"]: n for n in page.ld_nodes if isinstance(n.get("@id"), str)}
+
+    publisher = art.get("publisher")
+    if isinstance(publisher, dict) and set(publisher) <= {"@id"}:
+        publisher = by_id.get(publisher.get("@id"))
+    site = page.first("og:site_name", "application-name", "citation_publisher", "dc.publisher")
+    site = site or _ld_text(publisher)
+    if not site:
+        for node in page.ld_nodes:
+            if _types(node) & {"website"} and _ld_text(node.get("name")):
+                site = _ld_text(node.get("name"))
+                break
+    hints.site_name = site
+
+    url = page.canonical or page.first("og:url")
+    if url and url.startswith(("http://", "https://")):
+        hints.canonical_url = url
+
+    lang = page.lang or page.first("content-language", "og:locale", "dc.language")
+    lang = lang or _ld_text(art.get("inLanguage"))
+    if lang and (m := re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]|\s*$)", lang)):
+        hints.language = m[1].lower()
+
+    hints.title = _ld_text(art.get("headline")) or page.first(
+        "og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "title"
+    )
+    hints.title = hints.title or page.title_tag
+
+    ld_authors = _ld_people(art.get("author"), by_id) if art.get("author") else []
+    if ld_authors:
+        hints.authors = ld_authors
+    else:
+        for key in AUTHOR_KEYS:
+            values = page.meta.get(key, [])
+            people: list[str] = []
+            for value in values:
+                people += split_people(value, last_first=key == "citation_author")
+            people = [p for p in dict.fromkeys(people) if _norm_key(p) != _norm_key(site or "")]
+            if people:
+                hints.authors = people
+                break
+
+    hints.published = parse_date(_ld_text(art.get("datePublished")))
+    hints.updated = parse_date(_ld_text(art.get("dateModified")))
+    for key in PUBLISHED_KEYS:
+        if hints.published:
+            break
+        hints.published = parse_date(page.first(key))
+    for key in MODIFIED_KEYS:
+        if hints.updated:
+            break
+        hints.updated = parse_date(page.first(key))
+    return hints
+
+
+# --------------------------------------------------------------------------------------------
+# Chrome removal
+# --------------------------------------------------------------------------------------------
+
+
+def _label(match: re.Match) -> str:
+    word = match.group(1).lower()
+    for label, prefixes in CHROME_LABELS:
+        if word.startswith(prefixes):
+            return label
+    return "other chrome"
+
+
+def _decompose_outermost(nodes: list[tuple[LexborNode, str]], removed: set[str]) -> None:
+    """Remove nodes, skipping any inside another one being removed (no use-after-free)."""
+    ids = {n.mem_id for n, _ in nodes}
+    for node, label in nodes:
+        parent = node.parent
+        nested = False
+        while parent is not None:
+            if parent.mem_id in ids:
+                nested = True
+                break
+            parent = parent.parent
+        if not nested:
+            removed.add(label)
+            node.decompose()
+
+
+def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
+    removed: set[str] = set()
+    if tree.css_first("form,iframe,script,style,noscript,template,svg,button,input") is not None:
+        # An ASP.NET page wraps the whole page in <form>: unwrap forms that hold the article.
+        big_forms = [f for f in tree.css("form") if f.css_first("h1,article,p + p") is not None]
+        for form in big_forms:
+            form.attrs["data-keep"] = "1"
+        doomed = [(n, "forms") for n in tree.css("form:not([data-keep])")]
+        _decompose_outermost(doomed, removed)
+        tree.strip_tags(NEVER_TEXT_TAGS)
+    body_len = max(1, len(body.text()))
+    candidates: list[tuple[LexborNode, str]] = []
+    hidden = "[hidden],[aria-hidden=true],[style*='display:none' i],[style*='display: none' i]"
+    hidden += ",[style*='visibility:hidden' i],[style*='visibility: hidden' i]"
+    for node in body.css(hidden):
+        if node.css_first("h1") is None and len(node.text()) < 0.5 * body_len:
+            candidates.append((node, "hidden elements"))
+    for node in body.css("nav,[role],aside,header,footer"):
+        tag = node.tag
+        if tag == "nav":
+            candidates.append((node, "navigation"))
+            continue
+        role = (node.attributes.get("role") or "").lower()
+        if tag == "aside" or role == "complementary":
+            keep = KEEP_IN_ASIDE.search(_classes(node))
+            heading = node.css_first("h2,h3,h4,h5,h6,strong")
+            if keep or (heading is not None and TAKEAWAYS_HEADING.match(heading.text().strip())):
+                continue
+            candidates.append((node, "sidebar"))
+        elif tag in {"header", "footer"} or role in CHROME_ROLES:
+            if node.css_first("h1") is not None:
+                continue  # the article's own header (or a page-level one holding the headline)
+            if tag == "header" and _inside(node, "article,main,[role=main]"):
+                continue  # byline and date live here
+            label = CHROME_ROLES.get(role) or tag
+            if tag == "footer" and node.css_first("[class*=bio i],[class*=author i]") is not None:
+                if _inside(node, "article"):
+                    continue
+            candidates.append((node, label))
+    for node in body.css("[class],[id]"):
+        classes = _classes(node)
+        strong = CHROME_STRONG.search(classes)
+        weak = None if strong else CHROME_WEAK.search(classes)
+        if not (strong or weak):
+            continue
+        if node.tag in {"html", "body", "h1"} or (strong is None and node.tag == "article"):
+            continue
+        if ROLE_BYLINE.search(classes) or ROLE_DATELINE.search(classes) or ROLE_BIO.search(classes):
+            if strong is None or strong.group(1).lower().startswith(("tag", "social", "share")):
+                continue  # "author-social" links are dropped inside the byline walk instead
+        if KEEP_IN_ASIDE.search(classes) and strong is None:
+            continue
+        if node.css_first("h1") is not None:
+            continue
+        share = len(node.text()) / body_len
+        if share > (0.85 if strong else 0.4):
+            continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
+        candidates.append((node, _label(strong or weak)))
+    _decompose_outermost(candidates, removed)
+    return removed
+
+
+def _inside(node: LexborNode, selector: str) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in {"body", "html"}:
+        if parent.css_matches(selector):
+            return True
+        parent = parent.parent
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the article container
+# --------------------------------------------------------------------------------------------
+
+
+def _text_weights(body: LexborNode) -> dict[int, int]:
+    """Paragraph text (links excluded) under each element, keyed by mem_id."""
+    weights: dict[int, int] = {}
+    body_id = body.mem_id
+    for node in body.css("p,pre,blockquote,div,td,li"):
+        tag = node.tag
+        if tag in {"div", "td", "li"}:
+            text = normalize_space(node.text(deep=False))
+            if len(text) < 60:
+                continue
+            weight = len(text)
+        else:
+            text = node.text()
+            weight = len(text)
+            if weight < 20:
+                continue
+            if node.css_first("a") is not None:
+                link_len = sum(len(a.text()) for a in node.css("a"))
+                if link_len > 0.5 * weight:
+                    continue
+                weight -= link_len
+            if tag == "li":
+                weight //= 2
+        parent = node
+        while parent is not None:
+            key = parent.mem_id
+            weights[key] = weights.get(key, 0) + weight
+            if key == body_id:
+                break
+            parent = parent.parent
+    return weights
+
+
+def _find_root(body: LexborNode) -> LexborNode | None:
+    weights = _text_weights(body)
+    total = weights.get(body.mem_id, 0)
+    if total == 0:
+        return None
+    node = body
+    while True:
+        best, best_weight = None, 0
+        for child in node.iter():
+            w = weights.get(child.mem_id, 0)
+            if w > best_weight:
+                best, best_weight = child, w
+        if best is None or best_weight < 0.8 * weights.get(node.mem_id, 0):
+            break
+        node = best
+    # Widen to the enclosing <article> (it holds the headline, byline and date), or narrow to the
+    # single <article> that holds most of the text when comments/related teasers stopped descent.
+    parent = node
+    while parent is not None and parent.tag not in {"body", "html"}:
+        if parent.tag == "article":
+            node = parent
+            break
+        parent = parent.parent
+    else:
+        articles = [a for a in node.css("article") if not _inside(a, "article")]
+        if articles:
+            best = max(articles, key=lambda a: weights.get(a.mem_id, 0))
+            share = weights.get(best.mem_id, 0) / max(1, weights.get(node.mem_id, 0))
+            if share >= 0.5:
+                node = best
+    if weights.get(node.mem_id, 0) < 80:
+        return None
+    return node
+
+
+HEADLINE_SELECTOR = (
+    "[itemprop=headline],h2[class*=title i],h2[class*=headline i],h3[class*=title i],"
+    "div[class*=headline i],div[class*=title i]"
+)
+
+
+def _pick_title(body: LexborNode, root: LexborNode, hints: MarkupHints) -> LexborNode | None:
+    """The headline element: an <h1> that matches the stated title, else the article's <h1>."""
+    site = _norm_key(hints.site_name or "")
+    h1s = [
+        h
+        for h in body.css("h1")
+        if normalize_space(h.text())
+        and not IMAGE_JUNK.search(_classes(h))
+        and not CHROME_WEAK.search(_classes(h))
+        and _norm_key(h.text()) != site
+    ]
+    if hints.title:
+        for h in h1s:
+            if _similar(h.text(), hints.title):
+                return h
+        for h in body.css(HEADLINE_SELECTOR):
+            if len(h.text()) < 400 and _similar(h.text(), hints.title):
+                return h
+    for h in h1s:
+        if root.mem_id in _ancestor_ids(h):
+            return h
+    return h1s[0] if h1s else None
+
+
+def _ancestor_ids(node: LexborNode) -> set[int]:
+    ids = set()
+    parent = node.parent
+    while parent is not None:
+        ids.add(parent.mem_id)
+        parent = parent.parent
+    return ids
+
+
+# --------------------------------------------------------------------------------------------
+# Emitting blocks
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    node: LexborNode
+    children: object  # iterator over child nodes
+    role: str | None = None
+    list_depth: int = 0
+    in_item: bool = False
+    buffer: list[str] = field(default_factory=list)
+
+
+def _role_of(node: LexborNode) -> str | None:
+    attrs = node.attributes
+    itemprop = (attrs.get("itemprop") or "").lower()
+    if itemprop in {"author", "creator"}:
+        return "byline"
+    if itemprop in {"datepublished", "datecreated"}:
+        return "dateline"
+    if itemprop in {"description", "alternativeheadline"}:
+        return "subtitle"
+    classes = _classes(node)
+    if not classes.strip():
+        return None
+    if ROLE_BIO.search(classes):
+        return "bio"
+    if ROLE_BYLINE.search(classes):
+        return "byline"
+    if ROLE_DATELINE.search(classes):
+        return "dateline"
+    if ROLE_SUBTITLE.search(classes):
+        return "subtitle"
+    if ROLE_KICKER.search(classes):
+        return "kicker"
+    return None
+
+
+def _image_src(img: LexborNode) -> str | None:
+    attrs = img.attributes
+    src = attrs.get("src")
+    if not src or src.startswith("data:"):
+        for key in ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset"):
+            if value := attrs.get(key):
+                src = value.strip().split(",")[0].split()[0] if value.strip() else None
+                break
+    if not src or src.startswith("data:"):
+        return None
+    return src.strip()
+
+
+def _is_junk_image(img: LexborNode, src: str) -> bool:
+    attrs = img.attributes
+    for dim in ("width", "height"):
+        value = (attrs.get(dim) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) <= 60:
+            return True
+    return bool(IMAGE_JUNK.search(f"{_classes(img)} {src.rsplit('/', 1)[-1]}"))
+
+
+CREDIT_PREFIX = re.compile(
+    r"^\s*[(\[]?\s*(?:photo(?:graph)?s?|image|picture|credit|source|foto)?\s*(?:credit)?\s*"
+    r"(?:[:|/]|by\b)?\s*©?\s*",
+    re.I,
+)
+
+
+class _Emitter:
+    def __init__(self, title_id: int | None, warnings: list[str]) -> None:
+        self.blocks: list[Block] = []
+        self.title_id = title_id
+        self.title_seen = title_id is None
+        self.body_started = False
+        self.kickers: list[str] = []
+        self.warnings = warnings
+        self.seen_images: set[str] = set()
+        self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
+        self.pending: list[Block] = []
+        self.dropped_links = 0  # datelines split out of a byline, emitted after it
+
+    # -- output helpers -------------------------------------------------------------------
+
+    def _add(self, block: Block) -> None:
+        if not block.text and block.kind is not BlockKind.IMAGE:
+            return
+        role = block.role
+        if not self.title_seen and block.role != "title" and block.kind is not BlockKind.IMAGE:
+            # Above the headline: breadcrumbs, kickers, topic labels. Keep only what has a role.
+            if role == "kicker" or (role is None and len(block.text) < 60):
+                self.kickers.append(block.text)
+                return
+        if role == "kicker":
+            if block.kind is BlockKind.HEADING or len(block.text) > 60:
+                block.role = None
+            else:
+                self.kickers.append(block.text)
+                return
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and role is None:
+            if len(block.text) < 40 and BOILERPLATE_LINE.match(block.text):
+                return
+            if not self.body_started and len(block.text) < 80:
+                if BY_PREFIX.match(block.text) and len(block.text) < 160:
+                    block.role = "byline"
+                elif parse_date(block.text) and len(block.text) < 60:
+                    block.role = "dateline"
+        if role in {"subtitle"} and self.body_started:
+            block.role = None
+        if block.role is None and block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE):
+            self.body_started = True
+        self.blocks.append(block)
+
+    def _text_blocks(self, raw: str) -> list[str]:
+        parts = MULTI_BR.split(raw)
+        return [t for t in (normalize_space(p.replace(BR, " ")) for p in parts) if t]
+
+    def flush(self, frame: _Frame) -> None:
+        if not frame.buffer:
+            return
+        raw = "".join(frame.buffer)
+        frame.buffer.clear()
+        kind = BlockKind.LIST_ITEM if frame.in_item else BlockKind.PARAGRAPH
+        if frame.role in {"byline", "dateline", "bio", "subtitle", "kicker"}:
+            text = normalize_space(raw.replace(BR, " "))
+            self._add(Block(kind, text, level=frame.list_depth, role=frame.role))
+            return
+        for text in self._text_blocks(raw):
+            self._add(Block(kind, text, level=frame.list_depth, role=frame.role))
+
+    # -- element handlers -----------------------------------------------------------------
+
+    def image(self, img: LexborNode, caption_node: LexborNode | None = None) -> None:
+        src = _image_src(img)
+        if src is None or _is_junk_image(img, src) or src in self.seen_images:
+            return
+        self.seen_images.add(src)
+        caption, credit = None, None
+        if caption_node is not None:
+            credit_nodes = [
+                n for n in caption_node.css("[class],[id]") if ROLE_CREDIT.search(_classes(n))
+            ]
+            if credit_nodes:
+                credit = normalize_space(credit_nodes[0].text().replace(BR, " "))
+                credit = CREDIT_PREFIX.sub("", credit).strip(" ()[]") or None
+                for n in credit_nodes:
+                    n.decompose() if n.parent is not None else None
+            caption = normalize_space(caption_node.text().replace(BR, " ")) or None
+        text = caption or ""
+        if credit and credit not in text:
+            text = f"{text} ({credit})".strip()
+        alt = normalize_space(img.attributes.get("alt") or "") or None
+        self._add(Block(BlockKind.IMAGE, text, src=src, alt=alt, role=None, credit=credit))
+
+    def figure(self, node: LexborNode) -> bool:
+        imgs = node.css("img")
+        if not imgs:
+            return False
+        caption = node.css_first("figcaption")
+        if caption is None:
+            for n in node.css("[class]"):
+                if ROLE_CAPTION.search(_classes(n)) and n.css_first("img") is None:
+                    caption = n
+                    break
+        self.image(imgs[0], caption)
+        return True
+
+    def handle(self, node: LexborNode, frame: _Frame, stack: list[_Frame]) -> None:
+        tag = node.tag
+        own = _role_of(node)
+        if own is not None and len(node.text()) > ROLE_MAX_CHARS.get(own, 400):
+            own = None  # a wrapper whose class merely mentions "author", "type", "date" ...
+        role = own or frame.role
+        if node.mem_id == self.title_id:
+            self._add(Block(BlockKind.HEADING, normalize_space(node.text()), level=1, role="title"))
+            self.title_seen = True
+            return
+        if tag in HEADING_LEVELS:
+            text = normalize_space(node.text().replace(BR, " "))
+            h_role = "takeaways_heading" if TAKEAWAYS_HEADING.match(text) else None
+            if role in {"subtitle", "kicker", "byline", "dateline"} and len(text) < 400:
+                h_role = role
+            self._add(Block(BlockKind.HEADING, text, level=HEADING_LEVELS[tag], role=h_role))
+            return
+        if tag == "img":
+            self.image(node)
+            return
+        if tag == "figure" or (
+            tag == "div" and ROLE_CAPTION.search(_classes(node)) and len(node.css("img")) == 1
+        ):
+            if self.figure(node):
+                return
+        if tag == "blockquote" or (tag in {"aside", "div", "figure"} and _is_pull_quote(node)):
+            parts = [normalize_space(p.text().replace(BR, " ")) for p in node.css("p")]
+            text = " ".join(p for p in parts if p) or normalize_space(node.text().replace(BR, " "))
+            self._add(Block(BlockKind.QUOTE, text, role=None if role == "kicker" else role))
+            return
+        if tag in {"hr", "br"}:
+            return
+        if role in {"byline", "dateline", "bio"}:
+            text = self._role_text(node, role)
+            if text:
+                self._add(Block(BlockKind.PARAGRAPH, text, role=role))
+            for block in self.pending:
+                self._add(block)
+            self.pending.clear()
+            return
+        if tag == "p" or tag == "pre" or tag == "dt" or tag == "dd":
+            for img in node.css("img"):
+                self.image(img)
+            if role is None and _is_link_teaser(node):
+                self.dropped_links += 1
+                return
+            kind = BlockKind.LIST_ITEM if frame.in_item else BlockKind.PARAGRAPH
+            raw = node.text()
+            texts = [normalize_space(raw.replace(BR, " "))] if role else self._text_blocks(raw)
+            for text in texts:
+                self._add(Block(kind, text, level=frame.list_depth, role=role))
+            return
+        if tag in {"ul", "ol"} and _is_link_list(node):
+            return
+        depth = frame.list_depth + (1 if tag in {"ul", "ol"} else 0)
+        in_item = frame.in_item or tag == "li"
+        child_frame = _Frame(node, node.iter(include_text=True), role, depth, in_item)
+        stack.append(child_frame)
+
+    def _role_text(self, node: LexborNode, role: str) -> str:
+        if role == "dateline":
+            for t in node.css("time[datetime]") if node.tag != "time" else [node]:
+                if not _is_update(t):
+                    self.stated_dates.append(t.attributes.get("datetime") or "")
+        if role == "byline":
+            self._split_dates_from_byline(node)
+            text = _spaced_text(node)
+            names = [
+                normalize_space(a.text())
+                for a in node.css("a[rel~=author],[itemprop=author] [itemprop=name],a[href],li")
+            ]
+            names = [n for n in dict.fromkeys(names) if looks_like_person(n)]
+            if len(names) >= 2 and not re.search(r",|\band\b|&", text):
+                return "By " + ", ".join(names[:-1]) + " and " + names[-1]
+            return text
+        if role == "bio":
+            parts = [normalize_space(p.text().replace(BR, " ")) for p in node.css("p")]
+            parts = [p for p in parts if p]
+            if parts:
+                return " ".join(parts)
+        return _spaced_text(node)
+
+    def _split_dates_from_byline(self, node: LexborNode) -> None:
+        """'By Jane Doe <time>May 2, 2025</time>' -> a byline block and a dateline block."""
+        for t in node.css("time"):
+            target = t
+            while (parent := target.parent) is not None and parent.mem_id != node.mem_id:
+                if len(parent.text()) > 80:
+                    break
+                target = parent
+            if not _is_update(t) and (stamp := t.attributes.get("datetime")):
+                self.stated_dates.append(stamp)
+            text = _spaced_text(target)
+            target.decompose()
+            if text:
+                self.pending.append(Block(BlockKind.PARAGRAPH, text, role="dateline"))
+
+    def run(self, start: LexborNode) -> None:
+        stack: list[_Frame] = []
+        self.handle(start, _Frame(start, iter(())), stack)
+        while stack:
+            frame = stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                self.flush(frame)
+                stack.pop()
+                continue
+            if child.is_text_node:
+                frame.buffer.append(child.text_content or "")
+                continue
+            tag = child.tag
+            if tag is None or tag.startswith("-") or child.is_comment_node:
+                continue
+            if child.mem_id == self.title_id:
+                self.flush(frame)
+                self.handle(child, frame, stack)
+                continue
+            if tag in INLINE_TAGS and (
+                child.child is None or child.css_first(BLOCK_SELECTOR + ",img") is None
+            ):
+                # A <time> or a "byline"/"date" span among a container's inline children is a
+                # metadata block of its own, not part of a paragraph.
+                if frame.role is None and (tag == "time" or _role_of(child) in SPAN_ROLES):
+                    self.flush(frame)
+                    self.handle(child, frame, stack)
+                else:
+                    frame.buffer.append(child.text())
+                continue
+            self.flush(frame)
+            self.handle(child, frame, stack)
+
+
+SPAN_ROLES = {"byline", "dateline", "bio", "subtitle"}
+UPDATE_WORDS = re.compile(r"updat|modif|revis|edited", re.I)
+
+
+def _is_update(time_node: LexborNode) -> bool:
+    """A <time> that states when the page changed, not when it was published."""
+    attrs = time_node.attributes
+    if UPDATE_WORDS.search(f"{_classes(time_node)} {attrs.get('itemprop') or ''}"):
+        return True
+    parent = time_node.parent
+    if parent is not None and len(parent.text()) < 80:
+        before = parent.text().split(time_node.text())[0] if time_node.text() else ""
+        return bool(UPDATE_WORDS.search(f"{before} {_classes(parent)}"))
+    return False
+
+
+ROLE_MAX_CHARS = {"bio": 2500, "byline": 400, "dateline": 200, "subtitle": 600, "kicker": 80}
+
+
+def _spaced_text(node: LexborNode) -> str:
+    """Text of a small metadata element whose parts are separate elements ("Jane Doe" "May 2")."""
+    text = normalize_space(node.text(separator=" ").replace(BR, " "))
+    return re.sub(r"\s+([,.;:!?)])", r"\1", text).replace("( ", "(")
+
+
+def _is_pull_quote(node: LexborNode) -> bool:
+    return bool(re.search(_C + r"(pull-?quote|blockquote|quote(?=$|[\s_-]))", _classes(node), re.I))
+
+
+def _is_link_teaser(node: LexborNode) -> bool:
+    """'Read more: <a>Another article</a>': a paragraph that is mostly one link."""
+    if node.css_first("a") is None:
+        return False
+    text = normalize_space(node.text())
+    if not text or len(text) > 300:
+        return False
+    link_text = sum(len(normalize_space(a.text())) for a in node.css("a"))
+    return link_text >= 0.7 * len(text)
+
+
+def _is_link_list(node: LexborNode) -> bool:
+    """A list whose items are all links: related reading, topics, share targets."""
+    items = node.css("li")
+    if not items:
+        return False
+    linked = 0
+    for li in items:
+        text = normalize_space(li.text())
+        link_text = sum(len(normalize_space(a.text())) for a in li.css("a"))
+        if text and link_text >= 0.8 * len(text):
+            linked += 1
+    return linked == len(items) and len(items) >= 2
+
+
+def _merge_bylines(blocks: list[Block]) -> list[Block]:
+    """Consecutive byline pieces ("Jane Doe" "John Roe") become one "By Jane Doe and John Roe"."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and block.role == prev.role == "byline":
+            names = split_people(prev.text) + split_people(block.text)
+            if names and all(looks_like_person(n) for n in names):
+                names = list(dict.fromkeys(names))
+                prev.text = "By " + (
+                    names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                )
+                continue
+        if prev is not None and block.role == prev.role == "dateline" and block.text == prev.text:
+            continue
+        out.append(block)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
+    """Parse one page; return the article's blocks in reading order, markup hints, warnings."""
+    warnings: list[str] = []
+    text = text.replace(BR, "")
+    text, flattened = limit_nesting(text)
+    if flattened:
+        warnings.append(f"html_nesting_flattened: block elements deeper than {MAX_BLOCK_DEPTH}")
+    tree = LexborHTMLParser(text)
+    page = _read_page_meta(tree)
+    hints = _hints_from_meta(page)
+    body = tree.body
+    if body is None:
+        return [], _finish_hints(hints, page, []), warnings
+    removed = _remove_chrome(tree, body)
+    for br in body.css("br"):
+        br.replace_with(BR)
+    root = _find_root(body)
+    if root is None:
+        warnings.append("no_article: the page has no article text")
+        if removed:
+            warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
+        return [], _finish_hints(hints, page, []), warnings
+
+    title = _pick_title(body, root, hints)
+    emitter = _Emitter(title.mem_id if title is not None else None, warnings)
+    if (
+        title is not None
+        and root.mem_id not in _ancestor_ids(title)
+        and title.mem_id != root.mem_id
+    ):
+        zone = _header_zone(title, root)
+        if sum(len(node.text()) for node in zone) <= 3000:
+            for node in zone:
+                emitter.run(node)
+        else:
+            emitter.run(title)
+    emitter.run(root)
+    blocks = _merge_bylines(emitter.blocks)
+    # The headline leads even when the page prints its byline or date above it.
+    title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
+    blocks.insert(0, blocks.pop(title_at))
+    _mark_header_subtitle(blocks)
+    if removed:
+        warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
+    hints = _finish_hints(hints, page, blocks, emitter)
+    return blocks, hints, warnings
+
+
+def _header_zone(title: LexborNode, root: LexborNode) -> list[LexborNode]:
+    """The headline's branch and its siblings up to the article body's branch (dek, byline)."""
+    root_line = _ancestor_ids(root) | {root.mem_id}
+    branch = title
+    parent = title.parent
+    while parent is not None and parent.mem_id not in root_line:
+        branch = parent
+        parent = parent.parent
+    if parent is None:
+        return [title]
+    zone = []
+    node: LexborNode | None = branch
+    while node is not None and node.mem_id not in root_line:
+        if node.is_element_node:
+            zone.append(node)
+        node = node.next
+    return zone
+
+
+def _mark_header_subtitle(blocks: list[Block]) -> None:
+    """A short plain paragraph right under the headline, before any byline/body, is its dek."""
+    for i, block in enumerate(blocks):
+        if block.role == "title":
+            for nxt in blocks[i + 1 : i + 2]:
+                if nxt.role is None and nxt.kind is BlockKind.HEADING and nxt.level == 2:
+                    break
+                if (
+                    nxt.role is None
+                    and nxt.kind is BlockKind.PARAGRAPH
+                    and 40 <= len(nxt.text) <= 300
+                    and i + 2 < len(blocks)
+                    and blocks[i + 2].role in {"byline", "dateline"}
+                ):
+                    nxt.role = "subtitle"
+            return
+
+
+def _finish_hints(
+    hints: MarkupHints,
+    page: _PageMeta,
+    blocks: list[Block],
+    emitter: _Emitter | None = None,
+) -> MarkupHints:
+    """Complete the meta-tag hints with what the visible page states (headline, byline, date)."""
+    site_names = [hints.site_name or "", *_site_names_from_url(hints.canonical_url)]
+    headline = next((b.text for b in blocks if b.role == "title"), None)
+    stated = strip_site_name(hints.title, site_names, headline) if hints.title else None
+    if headline and (not stated or _similar(headline, stated) or len(headline.split()) >= 3):
+        hints.title = headline
+    else:
+        hints.title = stated
+    hints.subtitle = next((b.text for b in blocks if b.role == "subtitle"), None)
+    if not hints.authors:
+        for block in blocks:
+            if block.role == "byline":
+                people = [p for p in split_people(block.text) if looks_like_person(p)]
+                if people:
+                    hints.authors = people
+                    break
+    if not hints.published and emitter is not None:
+        candidates = list(emitter.stated_dates)
+        candidates += [
+            b.text
+            for b in blocks
+            if b.role in {"dateline", "byline"}
+            and not re.search(r"updated|modified|revised", b.text, re.I)
+        ]
+        hints.published = next(filter(None, map(parse_date, candidates)), None)
+    for kicker in emitter.kickers if emitter is not None else ():
+        label = PUBLICATION_TYPES.get(normalize_space(kicker).lower().rstrip(":"))
+        if label:
+            hints.publication_type = label
+            break
+    if not hints.publication_type and page.article_ld and "report" in _types(page.article_ld):
+        hints.publication_type = "Report"
+    return hints
