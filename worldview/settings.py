@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     # Theme tagging in the flows (WORLDVIEW_THEMES=off: records say model null)
     themes: bool = True
 
+    # Theme tagger: trained classifier and sentence encoder (unset: committed model, PyPI encoder)
+    theme_model_dir: Path | None = None
+    theme_encoder_dir: Path | None = None
+
     # Prefect
     prefect_api_url: str = "http://127.0.0.1:4200/api"
     ingest_cron: str = "*/15 * * * *"

