@@ -885,6 +885,8 @@ class _Emitter:
                     block.role = "byline"
                 elif parse_date(block.text) and len(block.text) < 60:
                     block.role = "dateline"
+                elif len(block.text.split()) < 4 and not block.text.endswith((".", "!", "?")):
+                    return  # "· 9 min read", "Listen", "Print": interface crumbs above the body
         if role in {"subtitle"} and self.body_started:
             block.role = None
         if block.role is None and block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE):
@@ -1195,7 +1197,8 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     blocks = _merge_bylines(emitter.blocks)
     # The headline leads even when the page prints its byline or date above it.
     title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
-    blocks.insert(0, blocks.pop(title_at))
+    if title_at:
+        blocks.insert(0, blocks.pop(title_at))
     _mark_header_subtitle(blocks)
     if removed:
         warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
