@@ -42,6 +42,9 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
 
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    served = deployments(settings)
+    for deployment in served:
+        deployment.apply()  # registered before the watcher starts runs of them
     watcher = None
     if watch:
         watcher = UploadWatcher(
@@ -50,7 +53,7 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
         watcher.start_thread()
     try:
         prefect_serve(
-            *deployments(settings),
+            *served,
             query_seconds=1,
             limit=settings.ingest_concurrency,
             print_starting_message=True,
