@@ -16,3 +16,7 @@ def seed_path() -> Path:
     if not SEED.is_file():
         pytest.skip("../shared/corpus is absent")
     return SEED
+
+
+# Session servers (weed mini, Prefect harness): started only by the tests that use them.
+from fixtures_servers import object_store, prefect_harness, store  # noqa: E402, F401

@@ -1,0 +1,150 @@
+"""RecordStore against a real SeaweedFS (``weed mini``, started once per session on free ports)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tasks.build_record import document_id_for
+from worldview.pipeline import process_document
+from worldview.record import Record
+from worldview.storage import record_fingerprint, source_uri
+
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples" / "articles").iterdir())
+
+
+def record_for(store, key: str, data: bytes) -> Record:
+    uri = source_uri(store.bucket, key)
+    return process_document(data, uri, document_id=document_id_for(uri))
+
+
+@pytest.fixture
+def sample() -> tuple[str, bytes]:
+    path = SAMPLES[0]
+    return f"incoming/{path.name}", path.read_bytes()
+
+
+def test_store_honours_conditional_puts(store):
+    """The guarantee everything else rests on: If-None-Match * and If-Match are atomic."""
+    assert store._put("probe", b"1", "text/plain", IfNoneMatch="*")
+    assert not store._put("probe", b"2", "text/plain", IfNoneMatch="*")
+    etag = store.client.head_object(Bucket=store.bucket, Key="probe")["ETag"]
+    assert store._put("probe", b"3", "text/plain", IfMatch=etag)
+    assert not store._put("probe", b"4", "text/plain", IfMatch=etag)
+    body = store.client.get_object(Bucket=store.bucket, Key="probe")["Body"].read()
+    assert body == b"3"
+    versioning = store.client.get_bucket_versioning(Bucket=store.bucket)
+    assert versioning.get("Status") == "Enabled"
+
+
+def test_same_record_twice_writes_one_version(store, sample):
+    key, data = sample
+    record = record_for(store, key, data)
+    first = store.put_version(record, source_etag="e1")
+    again = store.put_version(record_for(store, key, data), source_etag="e1")
+    assert (first.status, again.status) == ("written", "unchanged")
+    assert store.list_versions(record.document_id) == [1]
+    stored = store.get_version(record.document_id, 1)
+    assert stored.version == 1 and record_fingerprint(stored) == record_fingerprint(record)
+
+
+def test_changed_source_writes_v2_and_v1_stays_readable(store, sample):
+    key, data = sample
+    v1 = record_for(store, key, data)
+    store.put_version(v1, source_etag="e1")
+    changed = data.replace(b"Russia", b"Russia", 1) + b"\n\nA new closing paragraph was added.\n"
+    v2 = record_for(store, key, changed)
+    result = store.put_version(v2, source_etag="e2")
+    assert result.status == "written" and result.pointer.version == 2
+    assert store.list_versions(v1.document_id) == [1, 2]
+    assert store.get_version(v1.document_id, 1).source.sha256 == v1.source.sha256
+    assert store.get_version(v1.document_id, 2).source.sha256 == v2.source.sha256
+    latest = store.latest(v1.document_id)
+    assert latest.version == 2 and latest.record_key.endswith("/v2.json")
+    store.update_index([result.pointer])
+    assert store.read_index()[v1.document_id].version == 2
+
+
+def test_concurrent_writers_of_one_document_make_one_version(store, sample):
+    key, data = sample
+    records = [record_for(store, key, data) for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda r: store.put_version(r, source_etag="e1"), records))
+    assert sorted(r.status for r in results) == ["unchanged"] * 7 + ["written"]
+    assert store.list_versions(records[0].document_id) == [1]
+
+
+def test_concurrent_writers_of_different_content_never_share_a_version(store, sample):
+    key, data = sample
+    variants = [data + f"\n\nVariant paragraph number {i}.\n".encode() for i in range(5)]
+    records = [record_for(store, key, v) for v in variants]
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(lambda r: store.put_version(r), records))
+    assert sorted(r.pointer.version for r in results) == [1, 2, 3, 4, 5]
+    stored = {store.get_version(records[0].document_id, n).source.sha256 for n in range(1, 6)}
+    assert stored == {r.source.sha256 for r in records}
+
+
+def test_latest_pointer_is_repaired_when_a_writer_died_before_moving_it(store, sample):
+    key, data = sample
+    record = record_for(store, key, data)
+    store.put_version(record)
+    store.client.delete_object(Bucket=store.bucket, Key=store.latest_key(record.document_id))
+    assert store.latest(record.document_id).version == 1
+    assert store.reconcile_index() == 1
+    assert store.read_index()[record.document_id].version == 1
+
+
+def test_quarantine_copies_the_source_and_says_why(store):
+    info = store.upload_source("bad/empty.txt", b"   \n")
+    doc_id = document_id_for(source_uri(store.bucket, info.key))
+    error_key = store.quarantine(
+        document_id=doc_id,
+        key=info.key,
+        etag=info.etag,
+        version_id=info.version_id,
+        config="cfg",
+        step="segment",
+        reason="no article text",
+    )
+    error = store.get_error(error_key)
+    assert error["step"] == "segment" and error["reason"] == "no article text"
+    copy = store.client.get_object(Bucket=store.bucket, Key=error["quarantine_key"])
+    assert copy["Body"].read() == b"   \n"
+    assert (doc_id, info.etag, "cfg") in store.failed_revisions()
+    # the source itself is untouched
+    assert [o.key for o in store.list_incoming()] == [info.key]
+
+
+def test_a_claim_is_won_exactly_once(store):
+    with ThreadPoolExecutor(8) as pool:
+        wins = list(pool.map(lambda i: store.claim("doc-1", "etag1", {"by": i}), range(8)))
+    assert wins.count(True) == 1
+    store.release_claim("doc-1", "etag1")
+    assert store.claim("doc-1", "etag1", {})
+
+
+def test_records_survive_a_restart_of_the_store(store, object_store, sample):
+    key, data = sample
+    record = record_for(store, key, data)
+    store.put_version(record)
+    store.update_index([store.latest(record.document_id)])
+    object_store.stop()
+    with pytest.raises(Exception):  # noqa: B017 - any client error: the store is down
+        store.client.head_bucket(Bucket=store.bucket)
+    object_store.start()
+    assert store.get_version(record.document_id, 1).document_id == record.document_id
+    assert store.read_index()[record.document_id].version == 1
+    raw = store.client.get_object(Bucket=store.bucket, Key=store.version_key(record.document_id, 1))
+    Record.model_validate(json.loads(raw["Body"].read()))
+
+
+def test_missing_version_is_a_clear_error(store):
+    with pytest.raises(KeyError, match="no version 3"):
+        store.get_version("nothing-here", 3)
+    with pytest.raises(ClientError):
+        store.fetch("incoming/absent.txt")
