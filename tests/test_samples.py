@@ -9,6 +9,7 @@ the paragraph, and no piece of the article appears twice."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -23,6 +24,7 @@ from worldview.record import Record
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED_DIR = REPO / "samples" / "expected"
 ARTICLES_DIR = REPO / "samples" / "articles"
+SAMPLES_SRC = REPO / "samples" / "src"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 GOLDENS = sorted(EXPECTED_DIR.glob("*.json"))
 IDS = [path.name.removesuffix(".json") for path in GOLDENS]
@@ -44,6 +46,7 @@ REQUIRED_KEYS = {
     "notes",
     "source",
     "must_contain_once",
+    "sentences",
     "must_not_contain",
 }
 OPTIONAL_KEYS = {"site_name", "canonical_url", "covers"}  # covers: free text, for humans
@@ -129,6 +132,40 @@ def test_golden_is_complete(name):
         assert image.keys() <= {"caption_startswith", "credit", "src"}
 
 
+def _source_text(name: str) -> str:
+    """The article's text as written (UTF-8 source kept under samples/src/ where there is one),
+    plus the committed bytes decoded by their declared family: what the goldens quote from."""
+    path = article_path(name)
+    family = load_golden(name)["source"]["encoding"]
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "cp1252": "cp1252"}[family]
+    texts = [path.read_bytes().decode(codec)]
+    original = SAMPLES_SRC / name
+    if original.is_file():
+        texts.append(original.read_text(encoding="utf-8"))
+    text = "\n".join(texts)
+    return html.unescape(text) if name.endswith((".html", ".htm")) else text
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_golden_quotes_the_article(name):
+    """Guards the goldens themselves: every expected string is taken from the article, and every
+    string a record must not contain is really in the source (else the check would be vacuous)."""
+    golden, text = load_golden(name), _source_text(name)
+    quoted = [golden["title"], golden["first_paragraph_startswith"]]
+    quoted += [golden["last_paragraph_startswith"], *golden["must_contain_once"]]
+    quoted += [*golden["key_takeaways"], *golden["headings"], *golden["pull_quotes"]]
+    quoted += [*golden["notes"], *golden["sentences"], *golden["must_not_contain"]]
+    quoted += [golden["subtitle"]] if golden["subtitle"] else []
+    quoted += [a["name"] for a in golden["authors"]]
+    quoted += [
+        a[key] for a in golden["authors"] for key in ("affiliation", "bio_startswith") if a.get(key)
+    ]
+    quoted += [image["caption_startswith"] for image in golden["images"]]
+    quoted += [image["credit"] for image in golden["images"] if image["credit"]]
+    missing = [piece for piece in quoted if piece not in text]
+    assert not missing, f"golden strings not found in the article: {missing}"
+
+
 # --- the record against its golden ------------------------------------------------------------
 
 
@@ -197,6 +234,11 @@ def test_body_text_matches_golden(name):
         count = sum(text.count(sentence) for text in paragraphs)
         if count != 1:
             errors.append(f"found {count} times in the paragraphs, want once: {sentence!r}")
+    sentences = [s.text for p in record.content.paragraphs for s in p.sentences]
+    for sentence in golden["sentences"]:
+        count = sentences.count(sentence)
+        if count != 1:
+            errors.append(f"found {count} times as a whole sentence, want once: {sentence!r}")
     for unwanted in golden["must_not_contain"]:
         hits = [p.index for p in record.content.paragraphs if unwanted in p.text]
         if hits:
