@@ -98,16 +98,41 @@ def _html_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     return html_to_blocks(text)
 
 
+RAW_CODE_OPEN = re.compile(r"<(script|style|noscript|iframe|template)\b", re.I)
+
+
+def strip_raw_code(text: str, warnings: list[str]) -> str:
+    """Drop ``<script>``/``<style>`` elements pasted into text or Markdown (linear: no regex
+    backtracking over an unclosed tag; an unclosed one runs to the end, as in a browser)."""
+    if "<" not in text or not RAW_CODE_OPEN.search(text):
+        return text
+    parts: list[str] = []
+    pos = dropped = 0
+    lower = text.lower()
+    while match := RAW_CODE_OPEN.search(text, pos):
+        parts.append(text[pos : match.start()])
+        close = lower.find(f"</{match.group(1).lower()}", match.end())
+        end = len(text) if close == -1 else lower.find(">", close) + 1 or len(text)
+        pos = end
+        dropped += 1
+    parts.append(text[pos:])
+    warnings.append(f"markup_dropped: {dropped} script/style element(s) in the text")
+    return "".join(parts)
+
+
 def parse_blocks(text: str, fmt: Format) -> tuple[list[Block], MarkupHints, list[str]]:
     if fmt == Format.HTML:
         return _html_blocks(text)
     from tasks import clean_text
 
+    warnings: list[str] = []
+    text = strip_raw_code(text, warnings)
+
     if fmt == Format.MARKDOWN:
         blocks, hints = clean_text.markdown_to_blocks(text)
     else:
         blocks, hints = clean_text.text_to_blocks(text), MarkupHints()
-    return blocks, hints, []
+    return blocks, hints, warnings
 
 
 def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block]:

@@ -135,7 +135,11 @@ FRONT_MATTER_KEYS = {
 def _markdown_parser():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    # Parse every link as a link (the default leaves "[x](javascript:...)" as literal text); the
+    # text keeps only link labels, and image sources are vetted in segment.
+    parser.validateLink = lambda url: True
+    return parser
 
 
 def _front_matter(text: str) -> tuple[MarkupHints, str]:
@@ -236,6 +240,16 @@ def markdown_to_blocks(text: str) -> tuple[list[Block], MarkupHints]:
                 quote_parts.append(raw)
             else:
                 _add_inline(blocks, raw, images, emphasised, heading_level, list_depth, in_item)
+    # Markdown written like plain text: a first short line with no "#" is still the title.
+    first = blocks[0] if blocks else None
+    if (
+        first is not None
+        and not hints.title
+        and first.kind == BlockKind.PARAGRAPH
+        and not any(b.role == "title" for b in blocks)
+        and looks_like_heading(first.text, as_title=True)
+    ):
+        blocks[0] = Block(BlockKind.HEADING, first.text, level=1, role="title")
     return blocks, hints
 
 

@@ -65,6 +65,7 @@ CREDIT_LIKE = re.compile(
     re.I,
 )
 KEY = re.compile(r"[\W_]+")
+UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file)\s*:", re.I)
 
 
 def _key(text: str) -> str:
@@ -282,8 +283,16 @@ def segment(doc: CleanedDocument) -> Segments:
             section = block.text
             content.headings.append(block.text)
         elif block.kind == BlockKind.IMAGE:
-            caption, credit = split_caption_credit(block.text)
-            images.append((Image(caption=caption, credit=credit, src=block.src, alt=block.alt), ""))
+            text = block.text
+            if block.credit and text.rstrip(" .)").endswith(block.credit.strip(" .")):
+                # The markup gave the credit apart; the caption text still ends with it.
+                text = text.rstrip(" .)")[: -len(block.credit.strip(" ."))].rstrip(" (—–-|:")
+                text = re.sub(r"(?i)\b(?:photo(?:graph)?|image|credit)s?\s*(?:by|:)?$", "", text)
+            caption, credit = split_caption_credit(text)
+            caption = caption.strip() if caption else None
+            src = None if block.src and UNSAFE_URL.match(block.src) else block.src
+            credit = credit or block.credit
+            images.append((Image(caption=caption, credit=credit, src=src, alt=block.alt), ""))
         elif block.role == "caption" and images and images[-1][0].caption is None:
             caption, credit = split_caption_credit(block.text)
             images[-1][0].caption = caption
