@@ -35,6 +35,7 @@ from worldview.document import Block, BlockKind, MarkupHints
 
 MAX_BLOCK_DEPTH = 200
 MAX_JSON_LD_CHARS = 1_000_000
+MIN_WEIGHED_TEXT = 25  # text nodes shorter than this (labels, menu items) do not locate the article
 BR = "\ue000"  # stands in for <br> so text extraction keeps line breaks
 
 # --------------------------------------------------------------------------------------------
@@ -263,8 +264,12 @@ NOT_A_NAME = re.compile(
 NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*|\s+\|\s+)\s*", re.I)
 
 
+HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|amb|ambassador|sir|dame)\.?\s+", re.I)
+
+
 def clean_person(name: str) -> str | None:
     name = BY_PREFIX.sub("", normalize_space(name)).strip(" ,;|-–—")
+    name = HONORIFIC.sub("", name)
     if not name or len(name) > 80 or NOT_A_NAME.search(name):
         return None
     if re.search(r"\d", name) or not re.search(r"[^\W\d_]", name):
@@ -672,32 +677,32 @@ def _inside(node: LexborNode, selector: str) -> bool:
 
 
 def _text_weights(body: LexborNode) -> dict[int, int]:
-    """Paragraph text (links excluded) under each element, keyed by mem_id."""
+    """Characters of running text (link text excluded) under each element, keyed by mem_id.
+
+    Counted from text nodes rather than <p> elements so that pages whose text sits in <div>,
+    <td> or <font> with <br> line breaks weigh the same as well-formed ones.
+    """
     weights: dict[int, int] = {}
     body_id = body.mem_id
-    for node in body.css("p,pre,blockquote,div,td,li"):
-        tag = node.tag
-        if tag in {"div", "td", "li"}:
-            text = normalize_space(node.text(deep=False))
-            if len(text) < 60:
-                continue
-            weight = len(text)
-        else:
-            text = node.text()
-            weight = len(text)
-            if weight < 20:
-                continue
-            if node.css_first("a") is not None:
-                link_len = sum(len(a.text()) for a in node.css("a"))
-                if link_len > 0.5 * weight:
-                    continue
-                weight -= link_len
-            if tag == "li":
-                weight //= 2
-        parent = node
+    for node in body.traverse(include_text=True):
+        if not node.is_text_node:
+            continue
+        text = node.text_content
+        if text is None or len(text) < MIN_WEIGHED_TEXT:
+            continue
+        size = len(text.strip())
+        if size < MIN_WEIGHED_TEXT:
+            continue
+        parent = node.parent
+        while parent is not None and parent.tag in INLINE_TAGS:
+            if parent.tag == "a":
+                break
+            parent = parent.parent
+        if parent is None or parent.tag == "a":
+            continue
         while parent is not None:
             key = parent.mem_id
-            weights[key] = weights.get(key, 0) + weight
+            weights[key] = weights.get(key, 0) + size
             if key == body_id:
                 break
             parent = parent.parent
@@ -739,10 +744,7 @@ def _find_root(body: LexborNode) -> LexborNode | None:
     return node
 
 
-HEADLINE_SELECTOR = (
-    "[itemprop=headline],h2[class*=title i],h2[class*=headline i],h3[class*=title i],"
-    "div[class*=headline i],div[class*=title i]"
-)
+HEADLINE_SELECTOR = "[itemprop=headline],[class*=title i],[class*=headline i]"
 
 
 def _pick_title(body: LexborNode, root: LexborNode, hints: MarkupHints) -> LexborNode | None:
@@ -761,7 +763,7 @@ def _pick_title(body: LexborNode, root: LexborNode, hints: MarkupHints) -> Lexbo
             if _similar(h.text(), hints.title):
                 return h
         for h in body.css(HEADLINE_SELECTOR):
-            if len(h.text()) < 400 and _similar(h.text(), hints.title):
+            if h.tag != "a" and len(h.text()) < 400 and _similar(h.text(), hints.title):
                 return h
     for h in h1s:
         if root.mem_id in _ancestor_ids(h):
@@ -791,6 +793,7 @@ class _Frame:
     list_depth: int = 0
     in_item: bool = False
     buffer: list[str] = field(default_factory=list)
+    bold: set[str] = field(default_factory=set)  # inline children wholly in <b>/<strong>
 
 
 def _role_of(node: LexborNode) -> str | None:
@@ -908,7 +911,11 @@ class _Emitter:
             self._add(Block(kind, text, level=frame.list_depth, role=frame.role))
             return
         for text in self._text_blocks(raw):
+            if not frame.in_item and text in frame.bold and _is_heading_like(text):
+                self._add(Block(BlockKind.HEADING, text, level=BOLD_HEADING_LEVEL))
+                continue
             self._add(Block(kind, text, level=frame.list_depth, role=frame.role))
+        frame.bold.clear()
 
     # -- element handlers -----------------------------------------------------------------
 
@@ -996,6 +1003,9 @@ class _Emitter:
             kind = BlockKind.LIST_ITEM if frame.in_item else BlockKind.PARAGRAPH
             raw = node.text()
             texts = [normalize_space(raw.replace(BR, " "))] if role else self._text_blocks(raw)
+            if role is None and not frame.in_item and len(texts) == 1 and _all_bold(node, texts[0]):
+                self._add(Block(BlockKind.HEADING, texts[0], level=BOLD_HEADING_LEVEL))
+                return
             for text in texts:
                 self._add(Block(kind, text, level=frame.list_depth, role=role))
             return
@@ -1073,7 +1083,13 @@ class _Emitter:
                     self.flush(frame)
                     self.handle(child, frame, stack)
                 else:
-                    frame.buffer.append(child.text())
+                    text = child.text()
+                    frame.buffer.append(text)
+                    bold = [child] if tag in {"b", "strong"} else []
+                    if not bold and child.child is not None:
+                        bold = child.css("b,strong")
+                    for b in bold:
+                        frame.bold.add(normalize_space(b.text().replace(BR, " ")))
                 continue
             self.flush(frame)
             self.handle(child, frame, stack)
@@ -1106,6 +1122,21 @@ def _spaced_text(node: LexborNode) -> str:
 
 def _is_pull_quote(node: LexborNode) -> bool:
     return bool(re.search(_C + r"(pull-?quote|blockquote|quote(?=$|[\s_-]))", _classes(node), re.I))
+
+
+BOLD_HEADING_LEVEL = 3
+
+
+def _is_heading_like(text: str) -> bool:
+    """A short line with no closing punctuation: a subheading set in bold, not a sentence."""
+    return len(text) <= 120 and not text.endswith((".", ",", ";", ":", "!", "?", "”", '"'))
+
+
+def _all_bold(node: LexborNode, text: str) -> bool:
+    if not _is_heading_like(text) or node.css_first("b,strong") is None:
+        return False
+    bold = " ".join(normalize_space(b.text().replace(BR, " ")) for b in node.css("b,strong"))
+    return len(bold) >= len(text)
 
 
 def _is_link_teaser(node: LexborNode) -> bool:
@@ -1194,6 +1225,8 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
         else:
             emitter.run(title)
     emitter.run(root)
+    for bio in _trailing_bios(root):
+        emitter.run(bio)
     blocks = _merge_bylines(emitter.blocks)
     # The headline leads even when the page prints its byline or date above it.
     title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
@@ -1204,6 +1237,27 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
         warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
     hints = _finish_hints(hints, page, blocks, emitter)
     return blocks, hints, warnings
+
+
+def _trailing_bios(root: LexborNode, levels: int = 3) -> list[LexborNode]:
+    """Author bio boxes that follow the article body outside its container."""
+    found: list[LexborNode] = []
+    node = root
+    for _ in range(levels):
+        parent = node.parent
+        if parent is None or parent.tag in {"body", "html"}:
+            break
+        sibling = node.next
+        while sibling is not None:
+            if sibling.is_element_node:
+                candidates = [sibling, *sibling.css("[class],[id]")]
+                for el in candidates:
+                    if _role_of(el) == "bio" and len(el.text()) <= ROLE_MAX_CHARS["bio"]:
+                        if not any(f.mem_id in _ancestor_ids(el) for f in found):
+                            found.append(el)
+            sibling = sibling.next
+        node = parent
+    return found
 
 
 def _header_zone(title: LexborNode, root: LexborNode) -> list[LexborNode]:
@@ -1253,6 +1307,10 @@ def _finish_hints(
     site_names = [hints.site_name or "", *_site_names_from_url(hints.canonical_url)]
     headline = next((b.text for b in blocks if b.role == "title"), None)
     stated = strip_site_name(hints.title, site_names, headline) if hints.title else None
+    if not hints.site_name and stated and hints.title and hints.title.startswith(stated):
+        rest = TITLE_SEPARATOR.sub("", hints.title[len(stated) :], count=1).strip()
+        if rest and len(rest.split()) <= 6 and rest != hints.title[len(stated) :].strip():
+            hints.site_name = rest
     if headline and (not stated or _similar(headline, stated) or len(headline.split()) >= 3):
         hints.title = headline
     else:
