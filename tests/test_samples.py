@@ -10,12 +10,15 @@ the paragraph, and no piece of the article appears twice."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tasks.validate import validate_record
 from worldview.pipeline import process_document
@@ -133,8 +136,9 @@ def test_golden_is_complete(name):
 
 
 def _source_text(name: str) -> str:
-    """The article's text as written (UTF-8 source kept under samples/src/ where there is one),
-    plus the committed bytes decoded by their declared family: what the goldens quote from."""
+    """The article's text as written (UTF-8 source kept under samples/src/ where there is one, and
+    the committed bytes decoded by their declared family), raw and with its markup stripped: what
+    the goldens quote from."""
     path = article_path(name)
     family = load_golden(name)["source"]["encoding"]
     codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "cp1252": "cp1252"}[family]
@@ -142,8 +146,12 @@ def _source_text(name: str) -> str:
     original = SAMPLES_SRC / name
     if original.is_file():
         texts.append(original.read_text(encoding="utf-8"))
-    text = "\n".join(texts)
-    return html.unescape(text) if name.endswith((".html", ".htm")) else text
+    if name.endswith(".md"):
+        texts += [MarkdownIt().render(text) for text in texts]
+    if name.endswith((".md", ".html", ".htm")):
+        texts += [re.sub(r"<[^>]+>", "", text) for text in texts]
+        texts = [html.unescape(text) for text in texts]
+    return "\n".join(texts)
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -321,3 +329,43 @@ def test_paragraph_sections_follow_the_headings(name):
         assert p.section in position, f"paragraph {p.index}: section {p.section!r} not a heading"
         assert position[p.section] >= last, f"paragraph {p.index}: sections out of order"
         last = position[p.section]
+
+
+# --- the committed bytes are what the samples claim ------------------------------------------
+
+
+def _load_make_encoded():
+    spec = importlib.util.spec_from_file_location(
+        "make_encoded", SAMPLES_SRC.parent / "make_encoded.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(sys.modules[spec.name])
+    return sys.modules[spec.name]
+
+
+def test_encoded_samples_are_regenerated_from_their_sources():
+    make_encoded = _load_make_encoded()
+    for name, recipe in make_encoded.RECIPES.items():
+        source = (SAMPLES_SRC / name).read_text(encoding="utf-8")
+        assert (ARTICLES_DIR / name).read_bytes() == make_encoded.render(source, recipe), name
+
+
+def test_encoded_samples_have_the_promised_bytes():
+    recipes = _load_make_encoded().RECIPES
+    data = {name: (ARTICLES_DIR / name).read_bytes() for name in recipes}
+    for name, recipe in recipes.items():
+        raw = data[name]
+        if recipe.encoding == "utf-16":
+            assert raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"), name
+        if recipe.encoding == "utf-8-sig":
+            assert raw.startswith(b"\xef\xbb\xbf"), name
+        if recipe.encoding == "cp1252":
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("utf-8")
+            assert b"\x92" in raw or b"\x93" in raw, f"{name}: no cp1252 typographic quotes"
+        if recipe.crlf:
+            assert raw.count(b"\r\n") == raw.count(b"\n") > 0, name
+        if recipe.mojibake:
+            assert "â€™".encode() in raw and "’".encode() not in raw, name
+    assert sum(recipe.crlf for recipe in recipes.values()) >= 2
