@@ -52,6 +52,17 @@ resource "aws_kms_key" "bucket" {
   description             = "worldview bucket ${var.bucket_name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
+  # The account administers the key; who may use it is granted by IAM policies (worker, uploader).
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersKeyUseIsGrantedByIam"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
 }
 
 resource "aws_kms_alias" "bucket" {
@@ -61,7 +72,16 @@ resource "aws_kms_alias" "bucket" {
 }
 
 resource "aws_s3_bucket" "worldview" {
+  #checkov:skip=CKV_AWS_144:one region is enough; versioning already keeps every source and record
+  #checkov:skip=CKV_AWS_18:access logs go to var.access_log_bucket when set (aws_s3_bucket_logging)
   bucket = var.bucket_name
+}
+
+resource "aws_s3_bucket_logging" "worldview" {
+  count         = var.access_log_bucket == "" ? 0 : 1
+  bucket        = aws_s3_bucket.worldview.id
+  target_bucket = var.access_log_bucket
+  target_prefix = "s3-access/${var.bucket_name}/"
 }
 
 resource "aws_s3_bucket_ownership_controls" "worldview" {

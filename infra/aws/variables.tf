@@ -9,6 +9,12 @@ variable "bucket_name" {
   type        = string
 }
 
+variable "access_log_bucket" {
+  description = "Existing bucket that receives S3 server access logs; empty: no access logging."
+  type        = string
+  default     = ""
+}
+
 variable "kms_encryption" {
   description = "Encrypt with a customer-managed KMS key (true) or with S3-managed AES256 keys (false)."
   type        = bool
