@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -24,13 +25,13 @@ class Settings(BaseSettings):
     bucket: str = "worldview"
     # Credentials for the embedded store only; elsewhere leave unset and use the AWS chain.
     s3_access_key: str | None = None
-    s3_secret_key: str | None = None
+    s3_secret_key: str | None = Field(default=None, repr=False)  # never in logs or tracebacks
     incoming_prefix: str = "incoming/"
     records_prefix: str = "records/"
     # Credentials the embedded store is started with (used when s3_access_key is unset and the
     # endpoint is on this machine).
     embedded_access_key: str = "worldview"
-    embedded_secret_key: str = "worldview-embedded-secret"
+    embedded_secret_key: str = Field(default="worldview-embedded-secret", repr=False)
 
     # Local state of the embedded stack (object store data, pid files, logs)
     data_dir: Path = REPO_ROOT / ".worldview"
