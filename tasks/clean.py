@@ -63,6 +63,13 @@ RELATED_HEADING = re.compile(
     r"tags|topics|share(?:\s+this)?(?:\s+\w+)?|comments?|leave\s+a\s+(?:reply|comment))\s*:?$",
     re.I,
 )
+# Sections that are apparatus, not article: dropped up to the next heading.
+APPARATUS_HEADING = re.compile(
+    r"^(?:cite\s+this(?:\s+\w+)?|how\s+to\s+cite(?:\s+this(?:\s+\w+)?)?|suggested\s+citation|"
+    r"citation|(?:end|foot)?notes|references|bibliography|sources|works\s+cited|"
+    r"downloads?|media\s+contacts?|press\s+contacts?)\s*:?$",
+    re.I,
+)
 # Whole blocks that are interface text, not article text (checked on short blocks only).
 BOILERPLATE = re.compile(
     r"^(?:share(?:\s+(?:this|on|via)\b.*)?|tweet|print(?:\s+this)?(?:\s+\w+)?|e-?mail(?:\s+this)?|"
@@ -196,6 +203,7 @@ def move_side_material(doc: CleanedDocument) -> None:
     count = len(doc.blocks)
     after_about_heading = False
     skipping_related = False
+    dropping_section = False
     for index, block in enumerate(doc.blocks):
         text = block.text
         if block.kind != BlockKind.IMAGE and _move_labelled_line(text, doc):
@@ -206,10 +214,13 @@ def move_side_material(doc: CleanedDocument) -> None:
         if block.kind == BlockKind.HEADING:
             after_about_heading = bool(ABOUT_AUTHOR_HEADING.match(text))
             skipping_related = bool(RELATED_HEADING.match(text)) and block.role != "title"
-            if after_about_heading or skipping_related:
+            dropping_section = bool(APPARATUS_HEADING.match(text)) and block.role != "title"
+            if after_about_heading or skipping_related or dropping_section:
                 doc.warnings.append(f"section_dropped: '{text[:60]}'")
                 continue
             kept.append(block)
+            continue
+        if dropping_section:
             continue
         if skipping_related:
             if block.kind == BlockKind.LIST_ITEM or len(text) < 160:

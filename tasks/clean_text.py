@@ -44,11 +44,18 @@ def looks_like_heading(line: str, *, as_title: bool = False) -> bool:
     return line[0].isupper() or line[0].isdigit() or not line[0].isalpha()
 
 
+# Lines that open a front-matter item: "By ...", "Published: ...", "Updated ...".
+FRONT_LINE = re.compile(r"^(?:By|BY|Written by|Published|PUBLISHED|Updated|UPDATED|Posted|Date)\b")
+
+
 def _lines_are_separate(lines: list[str]) -> bool:
-    """Lines that each end a sentence (or repeat) are separate blocks, not wrapped prose."""
+    """Lines that each end a sentence (or repeat), or a byline over a date, are separate blocks;
+    hard-wrapped prose is not."""
     if len(lines) < 2:
         return False
     if len(set(lines)) < len(lines):
+        return True
+    if len(lines) <= 4 and any(FRONT_LINE.match(line) for line in lines):
         return True
     return all(SENTENCE_END.search(line) for line in lines[:-1])
 

@@ -20,10 +20,9 @@ HTML_BLOCK_TAG = re.compile(
     r"(?:\s[^<>]*)?/?>",
     re.I,
 )
+# Bullets ("- ", "1. ") are left out on purpose: plain-text files use them just as often.
 MARKDOWN_LINE = re.compile(
     r"^(?:#{1,6}\s+\S"  # ATX heading
-    r"|[*+-]\s+\S"  # bullet
-    r"|\d{1,3}[.)]\s+\S"  # ordered item
     r"|>\s?\S"  # blockquote
     r"|```|~~~"  # fence
     r"|!\[[^\]]*\]\("  # image
@@ -48,10 +47,10 @@ def detect_format(text: str, filename: str | None = None) -> Format:
         return Format.HTML
     if FRONT_MATTER.match(head):
         return Format.MARKDOWN
-    # Headings, lists and quotes at line starts; ordinary prose has none or one.
+    # Headings, quotes, links, emphasis; ordinary prose has none or one.
     syntax = len(MARKDOWN_LINE.findall(head)) + len(MARKDOWN_INLINE.findall(head))
     atx_heading = ATX_HEADING.search(head) is not None
-    if atx_heading and syntax >= 2 or syntax >= 4:
+    if atx_heading and syntax >= 2 or syntax >= 3:
         return Format.MARKDOWN
     if name.endswith(MARKDOWN_SUFFIXES):
         return Format.MARKDOWN

@@ -53,10 +53,14 @@ NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|
 BIO_NAME = re.compile(
     r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+(?:is|was|serves|has|works)\b"
 )
+BIO_IN_TEXT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
+    r"(?:is|was|serves)\s+(?:an?|the)\b"
+)
 # Where the organisation starts in a bio: "... fellow at Z", "... scholar with the ... Y".
 AFFILIATION_LEAD = re.compile(r"\b(?:at|with|of|for|in)\s+(?=(?:the\s+)?\S)")
 AFFILIATION_END = re.compile(
-    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?:a|an|the|is|was|has|former|previously|author|served)\b|"
+    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|"
     r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
 )
 LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")
@@ -136,6 +140,16 @@ def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
     return None
 
 
+def split_bios(text: str) -> list[str]:
+    """One block holding several bios ("A is ... . B is ...") -> one bio per person."""
+    starts = [m.start("name") for m in BIO_IN_TEXT.finditer(text)]
+    if len(starts) < 2:
+        return [text]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    return [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
 def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
     names: list[str] = []
     for line in segments.bylines:
@@ -144,10 +158,11 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
         for raw in doc.hints.authors:
             names.extend(names_from_byline(raw) or ([raw.strip()] if raw.strip() else []))
     bios_by_name: dict[str, str] = {}
-    for bio in doc.bios:
-        match = BIO_NAME.match(bio)
-        if match:
-            bios_by_name.setdefault(match.group("name").strip(), bio)
+    for block in doc.bios:
+        for bio in split_bios(block):
+            match = BIO_NAME.match(bio)
+            if match:
+                bios_by_name.setdefault(match.group("name").strip(), bio)
     if not names:
         names = list(bios_by_name)
     authors: list[Author] = []
@@ -224,13 +239,11 @@ def extract_metadata(doc: CleanedDocument, segments: Segments) -> Metadata:
         title = strip_site_suffix(title, hints.site_name)
     published = updated = None
     for line in segments.datelines:
-        date = parse_date(line)
-        if date is None:
-            continue
-        if UPDATED_MARK.search(line) and not line.lower().startswith(("published", "posted")):
-            updated = updated or date
-        else:
-            published = published or date
+        # "Published 2 June 2025 · Updated 5 June 2025": what follows the mark is the update.
+        mark = UPDATED_MARK.search(line)
+        before, after = (line[: mark.start()], line[mark.end() :]) if mark else (line, "")
+        published = published or parse_date(before)
+        updated = updated or parse_date(after)
     published = published or parse_date(hints.published or "")
     updated = updated or parse_date(hints.updated or "")
     body = " ".join(p.text for p in segments.content.paragraphs[:20])

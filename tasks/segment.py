@@ -43,23 +43,27 @@ PULL_QUOTE_MIN_CHARS = 40
 PULL_QUOTE_MAX_CHARS = 400
 CAPTION_MAX_CHARS = 500
 # A credit at the end of a caption: "(Name/Agency)", "(Photo: X)", "Photo: X", "Photo by X".
+CREDIT_LABEL = (
+    r"(?:photo(?:graph)?|image|picture|credit|map|chart|graphic|illustration|infographic|"
+    r"video|footage|source|courtesy(?:\s+of)?)s?"
+)
 CREDIT_IN_PARENS = re.compile(
-    r"^(?P<caption>.*?\S)\s*[(\[](?:(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by|:|credit:)?\s*)?"
+    rf"^(?P<caption>.*?\S)\s*[(\[](?:{CREDIT_LABEL}\s*(?:by|:|credit:)?\s*)?"
     r"(?P<credit>[^()\[\]]{2,120})[)\]]\s*\.?$",
     re.I | re.S,
 )
 CREDIT_TRAILER = re.compile(
     r"^(?P<caption>.*?\S)\s*(?:[|–—-]\s*|(?<=[.!?”\"])\s*)"
-    r"(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by|:|credit\s*:)\s*(?P<credit>[^|]{2,120}?)\.?$",
+    rf"{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>[^|]{{2,120}}?)\.?$",
     re.I | re.S,
 )
 CREDIT_ONLY = re.compile(
-    r"^(?:(?:photo(?:graph)?|image|picture)s?\s*(?:by|:|credit\s*:)|credit\s*:)\s*(?P<credit>.+)$",
+    rf"^{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>.+)$",
     re.I,
 )
 # Signs that text in trailing parentheses names a photographer or agency, not an aside.
 CREDIT_LIKE = re.compile(
-    r"/|\b(?:photo|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
+    r"/|\b(?:photo|map|chart|graphic|illustration|source|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
     r"press\s+service|wikimedia|courtesy|images?|pool|anadolu|xinhua|bloomberg|times|post|"
     r"news|agency)\b",
     re.I,
@@ -92,7 +96,13 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             start += len(piece) - len(piece.lstrip())
             end = start + len(stripped)
-            sentences.append(Sentence(index=len(sentences), text=stripped, start=start, end=end))
+            if sentences and sentences[-1].text.endswith((";", ",")):
+                # syntok ends a sentence at a semicolon; a reader does not.
+                start = sentences[-1].start
+                sentences.pop()
+            sentences.append(
+                Sentence(index=len(sentences), text=text[start:end], start=start, end=end)
+            )
     if not sentences and text.strip():
         stripped = text.strip()
         start = text.index(stripped)
@@ -185,7 +195,7 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:
         block = blocks[i]
         if block.kind == BlockKind.IMAGE or block.kind == BlockKind.LIST_ITEM:
             break
-        if block.kind == BlockKind.HEADING and TAKEAWAYS_HEADING.match(block.text):
+        if _is_takeaways_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None):
             break
         if _is_byline(block):
             segments.bylines.append(block.text)
@@ -274,11 +284,11 @@ def segment(doc: CleanedDocument) -> Segments:
     while i < len(blocks):
         block = blocks[i]
         i += 1
+        if _is_takeaways_heading(block, blocks[i] if i < len(blocks) else None):
+            i = _takeaways(blocks, i, content.key_takeaways)
+            continue
         if block.kind == BlockKind.HEADING:
             if block.role == "title" or _key(block.text) == title_key:
-                continue
-            if TAKEAWAYS_HEADING.match(block.text):
-                i = _takeaways(blocks, i, content.key_takeaways)
                 continue
             section = block.text
             content.headings.append(block.text)
@@ -293,7 +303,11 @@ def segment(doc: CleanedDocument) -> Segments:
             src = None if block.src and UNSAFE_URL.match(block.src) else block.src
             credit = credit or block.credit
             images.append((Image(caption=caption, credit=credit, src=src, alt=block.alt), ""))
-        elif block.role == "caption" and images and images[-1][0].caption is None:
+        elif (
+            images
+            and images[-1][0].caption is None
+            and (block.role == "caption" or _is_caption_after_image(blocks, i - 1))
+        ):
             caption, credit = split_caption_credit(block.text)
             images[-1][0].caption = caption
             images[-1][0].credit = images[-1][0].credit or credit
@@ -350,6 +364,31 @@ def segment(doc: CleanedDocument) -> Segments:
     if not content.paragraphs:
         raise NoArticleError("no article text found: no body paragraphs after cleaning")
     return segments
+
+
+def _is_takeaways_heading(block: Block, following: Block | None) -> bool:
+    """A "Key takeaways" heading, or such a line as a paragraph directly over a list."""
+    if block.role == "takeaways_heading":
+        return True
+    if not TAKEAWAYS_HEADING.match(block.text):
+        return False
+    if block.kind == BlockKind.HEADING:
+        return True
+    return (
+        block.kind == BlockKind.PARAGRAPH
+        and following is not None
+        and (following.kind == BlockKind.LIST_ITEM)
+    )
+
+
+def _is_caption_after_image(blocks: list[Block], i: int) -> bool:
+    """A short paragraph right under a caption-less image that names a photo credit."""
+    block = blocks[i]
+    if i == 0 or blocks[i - 1].kind != BlockKind.IMAGE or block.kind != BlockKind.PARAGRAPH:
+        return False
+    if len(block.text) > CAPTION_MAX_CHARS:
+        return False
+    return split_caption_credit(block.text)[1] is not None
 
 
 def _takeaways(blocks: list[Block], i: int, out: list[str]) -> int:
