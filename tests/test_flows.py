@@ -1,0 +1,199 @@
+"""The Prefect flows against real servers: the session's ``weed mini`` and Prefect test harness.
+
+Mocks only inject faults (the store going down in the middle of a batch).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import IngestRequest, ingest_flow
+from flows.process_document import SourceObject, process_document_flow
+from tasks.build_record import document_id_for
+from worldview.record import Record
+from worldview.storage import source_uri
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((REPO / "samples" / "articles").iterdir())
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def upload_samples(store, n: int) -> list[str]:
+    return [store.upload_source(p.name, p.read_bytes()).key for p in SAMPLES[:n]]
+
+
+def doc_id(store, key: str) -> str:
+    return document_id_for(source_uri(store.bucket, key))
+
+
+def all_records_valid(store) -> int:
+    """Every stored version parses as a valid record (nothing partial or corrupt); the count."""
+    count = 0
+    for item in store._keys(store.records_prefix):
+        if item["Key"].rsplit("/", 1)[-1].startswith("v"):
+            body = store.client.get_object(Bucket=store.bucket, Key=item["Key"])["Body"].read()
+            Record.model_validate_json(body)
+            count += 1
+    return count
+
+
+def test_process_document_writes_a_record_and_an_artifact(store):
+    from prefect.artifacts import Artifact
+
+    key = upload_samples(store, 1)[0]
+    outcome = process_document_flow(SourceObject(key=key, bucket=store.bucket))
+    assert outcome.status == "written" and outcome.version == 1
+    record = store.get_version(doc_id(store, key), 1)
+    assert record.metadata.title == outcome.title
+    assert record.provenance.model is None  # themes off in the tests
+    assert set(record.provenance.steps_ms) >= {"decode", "clean", "segment", "validate"}
+    artifact = Artifact.get("process-document")
+    assert artifact is not None and outcome.record_key in str(artifact.data)
+
+
+def test_process_document_quarantines_a_bad_upload(store):
+    info = store.upload_source("broken.png", PNG)
+    source = SourceObject(key=info.key, bucket=store.bucket)
+    state = process_document_flow(source, return_state=True)
+    assert state.is_failed() and "quarantined" in state.message
+    (doc, etag, _config), *_ = store.failed_revisions()
+    assert doc == doc_id(store, info.key) and etag == info.etag
+    assert store.list_versions(doc) == []
+
+
+def test_ingest_quarantines_a_bad_document_and_the_rest_of_the_batch_succeeds(store):
+    keys = upload_samples(store, 3)
+    bad = store.upload_source("scan.png", PNG).key
+    empty = store.upload_source("empty.txt", b"  \n\n ").key
+    summary = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2))
+    by_key = {o.key: o for o in summary.outcomes}
+    assert {by_key[k].status for k in keys} == {"written"}
+    assert by_key[bad].status == by_key[empty].status == "failed"
+    assert by_key[bad].step == "decode"
+    error = store.get_error(by_key[bad].error_key)
+    assert error["source_key"] == bad and error["quarantine_key"].startswith("quarantine/")
+    assert summary.totals == {"written": 3, "failed": 2, "total": 5}
+    assert set(store.read_index()) == {doc_id(store, k) for k in keys}
+
+    # Re-ingest: nothing new, nothing retried, nothing written.
+    before = sorted(o["Key"] for o in store._keys(""))
+    again = ingest_flow(IngestRequest(bucket=store.bucket))
+    assert again.totals == {"total": 0}
+    assert sorted(o["Key"] for o in store._keys("")) == before
+
+
+def test_changed_source_writes_v2_and_v1_stays_readable(store):
+    key = upload_samples(store, 1)[0]
+    ingest_flow(IngestRequest(bucket=store.bucket))
+    original = store.get_version(doc_id(store, key), 1)
+    changed = SAMPLES[0].read_bytes() + b"\n\nAn update the editors added later.\n"
+    store.upload_source(key, changed)
+    summary = ingest_flow(IngestRequest(bucket=store.bucket))
+    assert [(o.status, o.version) for o in summary.outcomes] == [("written", 2)]
+    assert store.get_version(doc_id(store, key), 1).source.sha256 == original.source.sha256
+    assert store.latest(doc_id(store, key)).version == 2
+
+
+def test_two_concurrent_runs_on_one_document_write_one_version(store):
+    key = upload_samples(store, 1)[0]
+    source = SourceObject(key=key, bucket=store.bucket)
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda _: process_document_flow(source), range(2)))
+    assert sorted(o.status for o in outcomes) == ["unchanged", "written"]
+    assert store.list_versions(doc_id(store, key)) == [1]
+
+
+def test_store_down_mid_batch_fails_the_run_and_leaves_no_partial_record(
+    store, object_store, monkeypatch
+):
+    import flows.ingest
+    from worldview.storage import RecordStore
+
+    keys = upload_samples(store, 4)
+    real_put_version = RecordStore.put_version
+    calls = []
+
+    def put_version_then_crash(self, record, **kwargs):  # fault injection: the store dies
+        calls.append(record.document_id)
+        if len(calls) == 2:
+            object_store.stop()
+        return real_put_version(self, record, **kwargs)
+
+    monkeypatch.setattr(RecordStore, "put_version", put_version_then_crash)
+    monkeypatch.setattr(
+        flows.ingest,
+        "process_batch_task",
+        flows.ingest.process_batch_task.with_options(retries=1, retry_delay_seconds=0),
+    )
+    state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=10), return_state=True)
+    assert state.is_failed()
+    assert "Could not connect" in state.message or "Connect" in state.message
+
+    object_store.start()
+    monkeypatch.undo()
+    assert all_records_valid(store) == 1  # the one written before the outage, complete
+    summary = ingest_flow(IngestRequest(bucket=store.bucket))  # reconciles the rest
+    assert summary.totals["written"] == 3
+    assert all_records_valid(store) == 4
+    assert set(store.read_index()) == {doc_id(store, k) for k in keys}
+
+
+@pytest.fixture
+def served_deployments(object_store):
+    """``worldview serve --no-watch`` in a subprocess, against the harness's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "WORLDVIEW_INGEST_CRON": "0 0 1 1 *",  # no scheduled ingest during the test
+    }
+    log = object_store.data_dir / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "worldview.cli", "serve", "--no-watch"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
+    try:
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_an_upload_becomes_a_record_via_the_watcher(store, served_deployments):
+    from worldview.stack.watcher import UploadWatcher
+
+    watcher = UploadWatcher(store)
+    watcher.skip_recorded()
+    info = store.upload_source(SAMPLES[0].name, SAMPLES[0].read_bytes())
+    deadline = time.monotonic() + 60
+    started = []
+    while not started and time.monotonic() < deadline:  # the deployment registers at start-up
+        started = watcher.poll_once()
+        time.sleep(0.5)
+    assert [obj.key for obj, _ in started] == [info.key], served_deployments.read_text()[-2000:]
+    # A second watcher (or a second poll) never claims the same upload again.
+    assert UploadWatcher(store).poll_once() == [] and watcher.poll_once() == []
+
+    document_id = doc_id(store, info.key)
+    while time.monotonic() < deadline and not store.list_versions(document_id):
+        time.sleep(0.5)
+    assert store.list_versions(document_id) == [1], served_deployments.read_text()[-3000:]
+    assert store.latest(document_id).source_etag == info.etag
