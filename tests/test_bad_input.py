@@ -41,9 +41,9 @@ CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "chrome.html": (NO_ARTICLE_HTML.encode(), ("no",)),
     "untitled.txt": (
         (
-            "This text starts with a long sentence of body text and never states any title, "
-            "as plain prose often does when pasted.\n\nA second paragraph follows it here.\n"
-        ).encode(),
+            b"This text starts with a long sentence of body text and never states any title, "
+            b"as plain prose often does when pasted.\n\nA second paragraph follows it here.\n"
+        ),
         ("title",),
     ),
 }
