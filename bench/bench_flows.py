@@ -1,0 +1,194 @@
+"""Flows on the embedded stack: upload->record latency, ingest throughput vs the bare loop, Dask.
+
+1. Latency through the event path: upload one document at a time into the stack's bucket
+   (``incoming/bench/<run>/``); the watcher claims it and starts ``process-document/on-upload``;
+   the clock stops when ``records/<id>/v1.json`` exists. p50/p95 over the uploads.
+2. Throughput: the same N documents (the sample corpus, cycled, each under its own key) through
+   (a) the bare loop ``process_document`` over bytes already in memory, no store, no Prefect, and
+   (b) the ``ingest`` flow on a fresh bucket (list, fetch, process in batches, write versions,
+   index, artifacts), side by side in this process, with the same tagger. Goal: (b) >= 0.5 x (a).
+3. The same ingest with a local Dask cluster (prefect-dask ``DaskTaskRunner``, 2 worker processes)
+   as for a large backfill.
+
+Starts the stack if it is not running (and stops it afterwards); theme tagging as the settings
+say (``WORLDVIEW_THEMES``). Prints ``BENCH-ROW {json}`` lines for bench/run.py.
+
+    .venv/bin/python bench/bench_flows.py [--quick] [--docs N] [--uploads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SAMPLES = sorted((REPO / "samples" / "articles").iterdir())
+
+
+def row(metric: str, value, baseline=None, ratio=None, goal=None, note="") -> None:
+    data = {"bench": "flows", "metric": metric, "value": value, "baseline": baseline}
+    data.update({"ratio": ratio, "goal": goal, "note": note})
+    print("BENCH-ROW " + json.dumps(data), flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def corpus(n: int) -> list[tuple[str, bytes]]:
+    files = [(p.name, p.read_bytes()) for p in SAMPLES]
+    return [(f"doc-{i:04d}-{files[i % len(files)][0]}", files[i % len(files)][1]) for i in range(n)]
+
+
+def wait_for_deployment(name: str, timeout: float = 120) -> None:
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            try:
+                client.read_deployment_by_name(name)
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+
+def measure_latency(store, uploads: int, run_id: str) -> list[float]:
+    from tasks.build_record import document_id_for
+    from worldview.stack.watcher import PROCESS_DEPLOYMENT
+    from worldview.storage import source_uri
+
+    wait_for_deployment(PROCESS_DEPLOYMENT)
+    latencies = []
+    for i, (name, data) in enumerate(corpus(uploads)):
+        key = f"bench/{run_id}/lat-{i:03d}-{name}"
+        t0 = time.perf_counter()
+        info = store.upload_source(key, data)
+        document_id = document_id_for(source_uri(store.bucket, info.key))
+        while not store.list_versions(document_id):
+            if time.perf_counter() - t0 > 180:
+                raise TimeoutError(f"no record for {info.key} after 180 s")
+            time.sleep(0.05)
+        latencies.append(time.perf_counter() - t0)
+        print(f"  upload {i + 1}/{uploads}: {latencies[-1]:.2f} s", flush=True)
+    return latencies
+
+
+def bare_loop(docs: list[tuple[str, bytes]], tagger) -> float:
+    from worldview.pipeline import process_document
+
+    t0 = time.perf_counter()
+    for name, data in docs:
+        process_document(data, f"s3://bare/incoming/{name}", tagger=tagger)
+    return time.perf_counter() - t0
+
+
+def fresh_bucket(settings, docs: list[tuple[str, bytes]], label: str):
+    from worldview.storage import RecordStore
+
+    store = RecordStore.from_settings(settings, bucket=f"bench-{label}-{uuid.uuid4().hex[:8]}")
+    store.ensure_bucket()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda d: store.upload_source(d[0], d[1]), docs))
+    return store
+
+
+def run_ingest(store, task_runner=None) -> tuple[float, dict]:
+    from flows.ingest import IngestRequest, ingest_flow
+
+    flow = ingest_flow.with_options(task_runner=task_runner) if task_runner else ingest_flow
+    t0 = time.perf_counter()
+    summary = flow(IngestRequest(bucket=store.bucket))
+    return time.perf_counter() - t0, summary.totals
+
+
+def drop_bucket(store) -> None:
+    try:
+        store.client.delete_bucket(Bucket=store.bucket)  # weed mini deletes non-empty buckets
+    except Exception as exc:
+        print(f"  (bucket {store.bucket} left in place: {exc})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100 documents, 5 uploads")
+    parser.add_argument("--docs", type=int, default=None)
+    parser.add_argument("--uploads", type=int, default=None)
+    parser.add_argument("--no-dask", action="store_true")
+    args = parser.parse_args(argv)
+    n_docs = args.docs or (100 if args.quick else 500)
+    n_uploads = args.uploads or (5 if args.quick else 20)
+
+    from tasks.load_tagger import load_tagger
+    from worldview.settings import get_settings
+    from worldview.stack import down, up
+    from worldview.stack.prefect_server import healthy
+    from worldview.storage import RecordStore
+
+    settings = get_settings()
+    was_running = healthy(settings.prefect_api_url)
+    print(f"stack: {'already running' if was_running else 'starting'}", flush=True)
+    up(settings)
+    os.environ["PREFECT_API_URL"] = settings.prefect_api_url
+    themes = "themes on" if settings.themes else "themes off"
+    try:
+        run_id = time.strftime("%Y%m%dT%H%M%S")
+        latencies = measure_latency(RecordStore.from_settings(settings), n_uploads, run_id)
+        note = f"{n_uploads} uploads, watcher -> run_deployment -> served run; {themes}"
+        row("upload->record p50 (s)", round(statistics.median(latencies), 2), note=note)
+        row("upload->record p95 (s)", round(percentile(latencies, 0.95), 2), note=note)
+
+        docs = corpus(n_docs)
+        tagger = load_tagger(settings.themes)
+        bare_s = bare_loop(docs, tagger)
+        bare_rate = n_docs / bare_s
+        store = fresh_bucket(settings, docs, "ingest")
+        ingest_s, totals = run_ingest(store)
+        drop_bucket(store)
+        assert totals.get("written") == n_docs, totals
+        rate = n_docs / ingest_s
+        row(
+            f"ingest flow docs/s ({n_docs} docs)",
+            round(rate, 1),
+            baseline=round(bare_rate, 1),
+            ratio=round(rate / bare_rate, 2),
+            goal=">= 0.5",
+            note=f"baseline: bare process_document loop, same docs; {themes}",
+        )
+        if not args.no_dask:
+            from prefect_dask import DaskTaskRunner
+
+            runner = DaskTaskRunner(
+                cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
+            )
+            store = fresh_bucket(settings, docs, "dask")
+            dask_s, totals = run_ingest(store, runner)
+            drop_bucket(store)
+            assert totals.get("written") == n_docs, totals
+            dask_rate = n_docs / dask_s
+            row(
+                f"ingest flow on local Dask, 2 workers, docs/s ({n_docs} docs)",
+                round(dask_rate, 1),
+                baseline=round(bare_rate, 1),
+                ratio=round(dask_rate / bare_rate, 2),
+                note="includes starting the Dask cluster",
+            )
+    finally:
+        if not was_running:
+            down(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
