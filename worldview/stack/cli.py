@@ -61,6 +61,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Only the upload watcher: where workers of a work pool run the flows (infra/compose.yaml)."""
+    import logging
+
+    from worldview.settings import get_settings
+
+    settings = get_settings()
+    os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
+    from worldview.stack.watcher import UploadWatcher
+    from worldview.storage import RecordStore
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    UploadWatcher(RecordStore.from_settings(settings), interval=settings.watch_interval_s).run()
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     _use_stack_server()
     from flows.ingest import IngestRequest, ingest_flow
@@ -155,6 +171,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="serve the deployments and watch for uploads")
     p.add_argument("--no-watch", action="store_true", help="no upload watcher")
     p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser("watch", help="only the upload watcher (flows run on a work pool)")
+    p.set_defaults(func=cmd_watch)
 
     p = subparsers.add_parser("ingest", help="run the ingest flow once")
     p.add_argument("--prefix", default=None, help="under the incoming prefix")
