@@ -37,6 +37,7 @@ REQUIRED_KEYS = {
     "subtitle",
     "authors",
     "published",
+    "updated",
     "publication_type",
     "language",
     "key_takeaways",
@@ -181,7 +182,8 @@ def test_golden_quotes_the_article(name):
 def test_metadata_matches_golden(name):
     golden, record = load_golden(name), record_for(name)
     meta, errors = record.metadata, []
-    for field in ("title", "subtitle", "published", "publication_type", "language", "notes"):
+    fields = ("title", "subtitle", "published", "updated", "publication_type", "language", "notes")
+    for field in fields:
         _compare(errors, field, getattr(meta, field), golden[field])
     for field in ("site_name", "canonical_url"):
         if field in golden:
