@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from prefect import flow
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 from pydantic import BaseModel, Field
 
@@ -62,7 +63,8 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
         with timer.step("extract_metadata"):
             metadata = extract_metadata_task(cleaned, segments)
         with timer.step("tag_themes"):
-            themes = tag_themes_task(segments.content, tagger)
+            # No input hashing: the tagger (a ~90 MB model) is an input of this step.
+            themes = tag_themes_task.with_options(cache_policy=NO_CACHE)(segments.content, tagger)
         with timer.step("build_record"):
             record = build_record_task(
                 source=describe_source(
