@@ -63,6 +63,10 @@ DECLARED_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-
 CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii"}
 # C0 controls other than tab, newline, carriage return, form feed: a text file has (almost) none.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MOJIBAKE_PAIR = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 LINE_BREAKS = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 # Words of another script (cp1251 Cyrillic, Greek, ...) are runs of high bytes; in Western text
@@ -138,7 +142,11 @@ def _legacy_decode(data: bytes) -> tuple[str, str]:
 
 
 def _repair_mojibake(text: str, warnings: list[str]) -> str:
-    from ftfy import badness  # a precompiled regex: cheap to ask, and a no-op on clean text
+    # UTF-8 read as cp1252/latin-1 always shows a lead byte (Â-ô) before a continuation byte
+    # (C1, NBSP-¿ or a cp1252 punctuation mark): without one, ftfy has nothing to look at.
+    if not MOJIBAKE_PAIR.search(text):
+        return text
+    from ftfy import badness
 
     if not badness.is_bad(text):
         return text

@@ -5,7 +5,7 @@ Reading order drives everything: the title is the first title-like block (or the
 what sits between it and the first body paragraph is the front matter (subtitle, byline, date);
 a "Key takeaways"-like heading owns the list after it; every other heading opens a section. A
 single sentence set apart from the text that the body repeats is a pull quote, not a paragraph.
-Sentences come from syntok (fast, and knows "U.S.", "Dr.", "Jan. 5" and quotations), with
+Sentences come from ``tasks.sentences`` (knows "U.S.", "Dr.", "Jan. 5" and quotations), with
 offsets into their paragraph.
 """
 
@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from tasks._prefect import prefect_task
+from tasks.sentences import sentence_spans
 from worldview.document import Block, BlockKind, CleanedDocument, Segments
 from worldview.errors import NoArticleError
 from worldview.record import Content, Image, Paragraph, Sentence
@@ -81,33 +82,10 @@ def _key(text: str) -> str:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of one paragraph with offsets: ``text[start:end] == sentence.text``."""
-    from syntok.segmenter import analyze  # imported on first use; cheap after that
-
-    sentences: list[Sentence] = []
-    for paragraph in analyze(text):
-        for tokens in paragraph:
-            if not tokens:
-                continue
-            start = tokens[0].offset
-            end = tokens[-1].offset + len(tokens[-1].value)
-            piece = text[start:end]
-            stripped = piece.strip()
-            if not stripped:
-                continue
-            start += len(piece) - len(piece.lstrip())
-            end = start + len(stripped)
-            if sentences and sentences[-1].text.endswith((";", ",")):
-                # syntok ends a sentence at a semicolon; a reader does not.
-                start = sentences[-1].start
-                sentences.pop()
-            sentences.append(
-                Sentence(index=len(sentences), text=text[start:end], start=start, end=end)
-            )
-    if not sentences and text.strip():
-        stripped = text.strip()
-        start = text.index(stripped)
-        sentences.append(Sentence(index=0, text=stripped, start=start, end=start + len(stripped)))
-    return sentences
+    return [
+        Sentence(index=i, text=text[start:end], start=start, end=end)
+        for i, (start, end) in enumerate(sentence_spans(text))
+    ]
 
 
 # --- captions ---------------------------------------------------------------------------------
@@ -249,14 +227,16 @@ def _pull_quotes(body: list[_Body]) -> set[int]:
             continue
         if item.block.kind not in (BlockKind.QUOTE, BlockKind.PARAGRAPH):
             continue
-        if item.block.kind == BlockKind.PARAGRAPH and len(split_sentences(text)) > 1:
-            continue
         found = joined.find(key)
         while found != -1:
             if found != spans[i]:
-                quotes.add(i)
                 break
             found = joined.find(key, found + 1)
+        if found == -1:
+            continue
+        # A paragraph of several sentences that another repeats is a repeat, not a pull quote.
+        if item.block.kind == BlockKind.QUOTE or len(sentence_spans(text)) == 1:
+            quotes.add(i)
     return quotes
 
 

@@ -18,8 +18,26 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@cache
+def _fast_check():
+    """The same committed schema compiled to Python code by fastjsonschema: ~10x faster than the
+    jsonschema walk on a whole article, which would otherwise be half of the pipeline's time.
+    The schema uses only keywords that draft 7 and 2020-12 read alike ($ref into $defs, type,
+    properties, required, additionalProperties, items, anyOf, const, enum, pattern, bounds)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema())
+
+
 def validate_record(record: dict) -> dict:
     """Return the record unchanged, or raise naming the first offending path."""
+    from fastjsonschema import JsonSchemaException
+
+    try:
+        _fast_check()(record)
+        return record
+    except JsonSchemaException:
+        pass  # jsonschema has the final word and the clearer message
     error = next(iter(_validator().iter_errors(record)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
