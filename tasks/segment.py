@@ -63,6 +63,7 @@ CREDIT_ONLY = re.compile(
     re.I,
 )
 # Signs that text in trailing parentheses names a photographer or agency, not an aside.
+CREDIT_LABEL_START = re.compile(CREDIT_LABEL, re.I)
 CREDIT_LIKE = re.compile(
     r"/|\b(?:photo|map|chart|graphic|illustration|source|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
     r"press\s+service|wikimedia|courtesy|images?|pool|anadolu|xinhua|bloomberg|times|post|"
@@ -98,25 +99,24 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
         return None, None
     if match := CREDIT_ONLY.match(text):
         return None, match.group("credit").strip(" .")
-    match = CREDIT_IN_PARENS.match(text)
-    if match and (CREDIT_LIKE.search(match.group(0)[len(match.group("caption")) :])):
-        return match.group("caption").strip(), match.group("credit").strip()
-    if match := CREDIT_TRAILER.match(text):
+    if text.endswith((")", "]", ").", "].")):
+        match = CREDIT_IN_PARENS.match(text)
+        if match and (CREDIT_LIKE.search(match.group(0)[len(match.group("caption")) :])):
+            return match.group("caption").strip(), match.group("credit").strip()
+    if len(text) <= CAPTION_MAX_CHARS and (match := CREDIT_TRAILER.match(text)):
         return match.group("caption").strip(), match.group("credit").strip()
     return text, None
 
 
 def _looks_like_caption(text: str) -> bool:
     """A short standalone line that ends in a photo credit in parentheses."""
-    if len(text) > CAPTION_MAX_CHARS:
+    if len(text) > CAPTION_MAX_CHARS or not text.endswith((")", "]", ").", "].")):
         return False
     match = CREDIT_IN_PARENS.match(text)
     if not match:
         return False
     credit = match.group("credit")
-    return "/" in credit or re.match(
-        r"(?i)photo|image|credit", text[len(match["caption"]) :].strip(" ([")
-    )
+    return "/" in credit or CREDIT_LABEL_START.match(text[len(match["caption"]) :].strip(" (["))
 
 
 # --- segmentation -----------------------------------------------------------------------------
@@ -126,6 +126,7 @@ def _looks_like_caption(text: str) -> bool:
 class _Body:
     block: Block
     section: str | None
+    key: str = ""  # the text folded for comparisons, computed once
 
 
 def _find_title(doc: CleanedDocument) -> tuple[str, int]:
@@ -212,7 +213,7 @@ def _is_subtitle(blocks: list[Block], i: int) -> bool:
 
 def _pull_quotes(body: list[_Body]) -> set[int]:
     """Indexes of set-apart single sentences that the rest of the body repeats."""
-    keys = [_key(item.block.text) for item in body]
+    keys = [item.key for item in body]
     joined = "\n".join(keys)
     spans = []
     pos = 0
@@ -294,7 +295,7 @@ def segment(doc: CleanedDocument) -> Segments:
         elif block.role in ("byline", "dateline"):
             (segments.bylines if block.role == "byline" else segments.datelines).append(block.text)
         else:
-            body.append(_Body(block, section))
+            body.append(_Body(block, section, _key(block.text)))
 
     # Captions: "PHOTO:" lines, caption-like lines in the body; one image per caption text.
     photo_keys = {}
@@ -308,8 +309,7 @@ def segment(doc: CleanedDocument) -> Segments:
             photo_keys[_key(caption)] = image
     kept: list[_Body] = []
     for item in body:
-        key = _key(item.block.text)
-        if key in photo_keys:
+        if item.key in photo_keys:
             continue  # the caption the "PHOTO:" line gives again
         if item.block.kind == BlockKind.PARAGRAPH and _looks_like_caption(item.block.text):
             caption, credit = split_caption_credit(item.block.text)
