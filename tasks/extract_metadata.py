@@ -49,6 +49,20 @@ NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\
 BYLINE_TAIL = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+(?=\w+\s+\d)|\bpublished\b|\bupdated\b|\(|$).*$", re.I | re.S
 )
+HONORIFIC = re.compile(
+    r"^(?:dr|prof|professor|amb|ambassador|gen|col|adm|sen|rep|mr|mrs|ms|sir|dame|rev)\.?\s+",
+    re.I,
+)
+# Words that make a byline part a role or an organisation, not a person.
+NOT_A_NAME = re.compile(
+    r"\b(?:fellow|director|senior|professor|editor|correspondent|analyst|program|programme|"
+    r"cent(?:er|re)|institute|university|college|school|staff|reporter|contributor|president|"
+    r"chair|department|research|associate|team|news|desk|council|foundation|endowment|agency|"
+    r"press|service|ministry|group|forum|project|initiative|society|association|commission|"
+    r"office|times|post|journal|review|magazine|network|media|club|bank|company|updated|"
+    r"published|posted|minutes?|read|share|follow|email)\b",
+    re.I,
+)
 NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")
 BIO_NAME = re.compile(
     r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+(?:is|was|serves|has|works)\b"
@@ -92,8 +106,9 @@ def parse_date(text: str) -> str | None:
             return _iso(int(match.group(3)), month, int(match.group(1)))
     if match := NUMERIC_DATE.search(text):
         a, b, y = (int(g) for g in match.groups())
-        # Ambiguous D/M vs M/D: only when one reading is impossible.
-        if a > 12 >= b:
+        # "3.5.2024" is day.month in every country that writes dots; with slashes, D/M and M/D
+        # are both common, so only a reading that is the only possible one is taken.
+        if "." in match.group(0) or a > 12 >= b or a == b:
             return _iso(y, b, a)
         if b > 12 >= a:
             return _iso(y, a, b)
@@ -116,14 +131,20 @@ def names_from_byline(line: str) -> list[str]:
     """ "By A, B and C | March 3, 2024" -> ["A", "B", "C"]."""
     match = BYLINE.match(line.strip())
     text = match.group("names") if match else line.strip()
+    if not match and DATE_IN_TEXT.match(text):
+        text = DATE_IN_TEXT.sub(" ", text).strip(" |·•,—–-")  # "March 3, 2024 | Jane Roe"
     text = DATE_IN_TEXT.split(text)[0]
     text = BYLINE_TAIL.sub("", text).strip(" ,.")
     names = []
     for part in NAME_SEPARATORS.split(text):
-        part = part.strip(" ,.")
+        part = HONORIFIC.sub("", part.strip(" ,."))
         tokens = part.split()
-        if 1 <= len(tokens) <= 5 and all(NAME_TOKEN.match(t) for t in tokens) and len(tokens) > 1:
-            names.append(part)
+        if (
+            2 <= len(tokens) <= 5
+            and all(NAME_TOKEN.match(t) for t in tokens)
+            and not NOT_A_NAME.search(part)
+        ):
+            names.append(part.title() if part.isupper() else part)
     return names
 
 
@@ -162,7 +183,7 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
         for bio in split_bios(block):
             match = BIO_NAME.match(bio)
             if match:
-                bios_by_name.setdefault(match.group("name").strip(), bio)
+                bios_by_name.setdefault(HONORIFIC.sub("", match.group("name").strip()), bio)
     if not names:
         names = list(bios_by_name)
     authors: list[Author] = []

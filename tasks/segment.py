@@ -71,6 +71,12 @@ CREDIT_LIKE = re.compile(
     re.I,
 )
 KEY = re.compile(r"[\W_]+")
+NAME_LINE_SPLIT = re.compile(r"[\s,|·•/&]+|\band\b")
+NAME_WORD = re.compile(r"^(?:[A-Z][\w’'\-]*\.?|de|da|van|von|der|di|du|la|le|bin|al|el)$")
+NOT_NAME_WORD = re.compile(
+    r"\b(?:The|Of|For|In|On|At|To|A|An|Is|Are|How|Why|What|Russia|Russian|Ukraine|Kremlin|"
+    r"Moscow|Europe|China|West|War|Policy|Analysis|Commentary|Report|News|Updated|Published)\b"
+)
 UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file)\s*:", re.I)
 
 
@@ -182,14 +188,31 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:
                 segments.datelines.append(block.text)
         elif _is_dateline(block):
             segments.datelines.append(block.text)
+            # "Jane Roe | March 3, 2024": the names beside the date are the byline.
+            if _is_name_line(DATE_IN_TEXT.sub(" ", block.text)):
+                segments.bylines.append(block.text)
         elif READING_TIME.match(block.text):
             pass
+        elif _is_name_line(block.text) and _next_to_dateline(blocks, i):
+            segments.bylines.append(block.text)  # "Jane Roe" over or under the date
         elif segments.subtitle is None and i == start and _is_subtitle(blocks, i):
             segments.subtitle = block.text
         else:
             break
         i += 1
     return i
+
+
+def _is_name_line(text: str) -> bool:
+    """ "Jane Roe", "Jane Roe and John Doe", "Anna Berg | Piotr Nowak": names and joiners only."""
+    words = [w for w in NAME_LINE_SPLIT.split(text) if w]
+    if not 2 <= len(words) <= 12 or len(text) > 120:
+        return False
+    return all(NAME_WORD.match(w) for w in words) and not NOT_NAME_WORD.search(text)
+
+
+def _next_to_dateline(blocks: list[Block], i: int) -> bool:
+    return any(0 <= j < len(blocks) and _is_dateline(blocks[j]) for j in (i - 1, i + 1))
 
 
 def _is_subtitle(blocks: list[Block], i: int) -> bool:
@@ -294,6 +317,10 @@ def segment(doc: CleanedDocument) -> Segments:
             images[-1][0].credit = images[-1][0].credit or credit
         elif block.role in ("byline", "dateline"):
             (segments.bylines if block.role == "byline" else segments.datelines).append(block.text)
+        elif not body and block.kind == BlockKind.PARAGRAPH and _is_byline(block):
+            segments.bylines.append(block.text)  # a byline under the lead image
+            if DATE_IN_TEXT.search(block.text):
+                segments.datelines.append(block.text)
         else:
             body.append(_Body(block, section, _key(block.text)))
 

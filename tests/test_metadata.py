@@ -132,3 +132,20 @@ def test_no_stated_date_means_null_not_a_year_from_the_body() -> None:
     doc = clean(text, Format.TEXT)
     meta = extract_metadata(doc, segment(doc))
     assert meta.published is None and meta.updated is None
+
+
+@pytest.mark.parametrize(
+    ("front", "names", "published"),
+    [
+        ("Jane Roe\n\nMarch 3, 2024", ["Jane Roe"], "2024-03-03"),
+        ("Jane Roe | 3 March 2024", ["Jane Roe"], "2024-03-03"),
+        ("By JANE ROE, Senior Fellow\n\n03.05.2024", ["Jane Roe"], "2024-05-03"),
+        ("By Dr. Jane Roe and Prof. John Doe", ["Jane Roe", "John Doe"], None),
+    ],
+)
+def test_bylines_in_their_common_shapes(front: str, names: list[str], published) -> None:
+    text = f"The Title\n\n{front}\n\nThe body paragraph is long enough to be prose, really.\n"
+    doc = clean(text, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert [a.name for a in meta.authors] == names
+    assert meta.published == published
