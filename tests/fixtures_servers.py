@@ -94,5 +94,5 @@ def prefect_harness():
     """One Prefect test server (SQLite in a temp dir) for the whole session."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=120):
         yield

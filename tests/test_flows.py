@@ -197,3 +197,35 @@ def test_an_upload_becomes_a_record_via_the_watcher(store, served_deployments):
         time.sleep(0.5)
     assert store.list_versions(document_id) == [1], served_deployments.read_text()[-3000:]
     assert store.latest(document_id).source_etag == info.etag
+
+
+def test_watcher_claims_each_upload_once_and_sends_a_burst_to_one_ingest_run(store):
+    from worldview.stack.watcher import UploadWatcher
+
+    singles, bursts = [], []
+
+    def watcher():
+        return UploadWatcher(
+            store,
+            burst=3,
+            launch=lambda bucket, obj: singles.append(obj.key) or "run-single",
+            launch_batch=lambda bucket, objs: bursts.append([o.key for o in objs]) or "run-batch",
+            emit=None,
+        )
+
+    first, second = watcher(), watcher()
+    one = store.upload_source("one.txt", SAMPLES[0].read_bytes()).key
+    assert [obj.key for obj, _ in first.poll_once()] == [one] and singles == [one]
+    keys = upload_samples(store, 3)
+    started = first.poll_once()
+    assert {run for _, run in started} == {"run-batch"} and bursts == [sorted(keys)]
+    assert second.poll_once() == [] and first.poll_once() == []  # every version claimed once
+
+    def failing_launch(bucket, obj):
+        raise ConnectionError("Prefect is down")
+
+    retry = UploadWatcher(store, launch=failing_launch, launch_batch=None, emit=None)
+    changed = store.upload_source("one.txt", SAMPLES[1].read_bytes())
+    assert retry.poll_once() == []  # claim released: the next poll (or ingest) gets it
+    retry.launch = lambda bucket, obj: "run-again"
+    assert [(obj.etag, run) for obj, run in retry.poll_once()] == [(changed.etag, "run-again")]

@@ -10,6 +10,7 @@ still missed (a watcher that was down, a run that crashed).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -21,6 +22,7 @@ from worldview.storage import ObjectInfo, RecordStore, source_uri
 log = logging.getLogger("worldview.watcher")
 
 PROCESS_DEPLOYMENT = "process-document/on-upload"
+INGEST_DEPLOYMENT = "ingest/scheduled"
 UPLOAD_EVENT = "document.uploaded"
 
 
@@ -35,6 +37,24 @@ def start_process_run(bucket: str, obj: ObjectInfo, deployment: str = PROCESS_DE
         idempotency_key=f"s3://{bucket}/{obj.key}@{obj.etag}",
         as_subflow=False,
         tags=["upload"],
+    )
+    return str(run.id)
+
+
+def start_ingest_run(
+    bucket: str, objs: list[ObjectInfo], deployment: str = INGEST_DEPLOYMENT
+) -> str:
+    """One ``ingest`` run for a burst of uploads (keyed by the burst, so it starts once)."""
+    from prefect.deployments import run_deployment
+
+    burst = hashlib.sha256("\n".join(sorted(f"{o.key}@{o.etag}" for o in objs)).encode())
+    run = run_deployment(
+        deployment,
+        parameters={"request": {"bucket": bucket}},
+        timeout=0,
+        idempotency_key=f"burst:s3://{bucket}:{burst.hexdigest()[:32]}",
+        as_subflow=False,
+        tags=["upload-burst"],
     )
     return str(run.id)
 
@@ -67,55 +87,81 @@ def emit_uploaded(bucket: str, obj: ObjectInfo, flow_run_id: str | None) -> None
 
 
 class UploadWatcher:
+    """Polls the incoming prefix; one claimed upload -> one ``process-document`` run, a burst of
+    ``burst`` or more claimed in one poll -> one ``ingest`` run (which loads the theme model once
+    and works in batches instead of starting a process per document)."""
+
     def __init__(
         self,
         store: RecordStore,
         *,
         prefix: str | None = None,
         interval: float = 1.0,
+        burst: int = 4,
         launch: Callable[[str, ObjectInfo], str] = start_process_run,
+        launch_batch: Callable[[str, list[ObjectInfo]], str] | None = start_ingest_run,
         emit: Callable[[str, ObjectInfo, str | None], None] | None = emit_uploaded,
     ) -> None:
         self.store = store
         self.prefix = prefix
         self.interval = interval
+        self.burst = burst
         self.launch = launch
+        self.launch_batch = launch_batch
         self.emit = emit
         self._seen: set[tuple[str, str]] = set()
         self._stop = threading.Event()
-        self.started: list[tuple[ObjectInfo, str]] = []
 
     def skip_recorded(self) -> None:
-        """Do not claim objects that already have a record for their content (a first start)."""
+        """At start-up, leave alone what already has a record or a recorded failure."""
         index = self.store.read_index()
+        failed = {(doc_id, etag) for doc_id, etag, _ in self.store.failed_revisions()}
         for obj in self.store.list_incoming(self.prefix):
-            pointer = index.get(document_id_for(source_uri(self.store.bucket, obj.key)))
-            if pointer is not None and pointer.source_etag == obj.etag:
+            doc_id = document_id_for(source_uri(self.store.bucket, obj.key))
+            pointer = index.get(doc_id)
+            recorded = pointer is not None and pointer.source_etag == obj.etag
+            if recorded or (doc_id, obj.etag) in failed:
                 self._seen.add((obj.key, obj.etag))
 
     def poll_once(self) -> list[tuple[ObjectInfo, str]]:
-        started = []
+        """Claim what is new and start its run(s); return (object, flow run id) per upload."""
+        claimed: list[tuple[str, ObjectInfo]] = []
         for obj in self.store.list_incoming(self.prefix):
             if (obj.key, obj.etag) in self._seen:
                 continue
             document_id = document_id_for(source_uri(self.store.bucket, obj.key))
             info = {"key": obj.key, "etag": obj.etag, "size": obj.size}
             if self.store.claim(document_id, obj.etag, info):
-                try:
-                    run_id = self.launch(self.store.bucket, obj)
-                except Exception as exc:
-                    self.store.release_claim(document_id, obj.etag)
-                    log.warning("could not start a run for %s (will retry): %r", obj.key, exc)
-                    continue
-                started.append((obj, run_id))
-                if self.emit is not None:
-                    try:
-                        self.emit(self.store.bucket, obj, run_id)
-                    except Exception as exc:  # the event is for the UI; the run is what counts
-                        log.warning("could not emit %s for %s: %s", UPLOAD_EVENT, obj.key, exc)
+                claimed.append((document_id, obj))
             self._seen.add((obj.key, obj.etag))
-        self.started.extend(started)
+        started: list[tuple[ObjectInfo, str]] = []
+        if self.launch_batch is not None and len(claimed) >= self.burst:
+            objs = [obj for _, obj in claimed]
+            try:
+                run_id = self.launch_batch(self.store.bucket, objs)
+                started = [(obj, run_id) for obj in objs]
+            except Exception as exc:
+                self._release(claimed, exc)
+        else:
+            for document_id, obj in claimed:
+                try:
+                    started.append((obj, self.launch(self.store.bucket, obj)))
+                except Exception as exc:
+                    self._release([(document_id, obj)], exc)
+        for obj, run_id in started:
+            if self.emit is not None:
+                try:
+                    self.emit(self.store.bucket, obj, run_id)
+                except Exception as exc:  # the event is for the UI; the run is what counts
+                    log.warning("could not emit %s for %s: %s", UPLOAD_EVENT, obj.key, exc)
         return started
+
+    def _release(self, claimed: list[tuple[str, ObjectInfo]], exc: Exception) -> None:
+        """Starting the run failed: give the claims back so the next poll tries again."""
+        for document_id, obj in claimed:
+            self.store.release_claim(document_id, obj.etag)
+            self._seen.discard((obj.key, obj.etag))
+            log.warning("could not start a run for %s (will retry): %r", obj.key, exc)
 
     def run(self) -> None:
         self.skip_recorded()
