@@ -230,6 +230,8 @@ def test_content_matches_golden(name):
     for i, (image, want) in enumerate(zip(content.images, golden["images"], strict=False)):
         _compare_prefix(errors, f"images[{i}].caption", image.caption, want["caption_startswith"])
         _compare(errors, f"images[{i}].credit", image.credit, want["credit"])
+        if want["credit"] and want["credit"] in (image.caption or ""):
+            errors.append(f"images[{i}].caption still holds the credit: {image.caption!r}")
         if "src" in want:
             _compare(errors, f"images[{i}].src", image.src, want["src"])
     _report(name, errors)
