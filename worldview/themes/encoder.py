@@ -53,7 +53,7 @@ class Encoder:
             raise ModelUnavailableError(
                 f"cannot load sentence encoder from {model_dir}: {type(exc).__name__}: {exc}"
             ) from None
-        self.dim = self.model.get_sentence_embedding_dimension()
+        self.dim = self.model.get_embedding_dimension()
 
     def encode(self, texts: list[str]):
         import numpy as np

@@ -71,8 +71,8 @@ class ThemeTagger:
         paragraphs = [[s.text for s in p.sentences] for p in content.paragraphs]
         results = self.score_paragraphs(paragraphs)
         refs: dict[str, list[SentenceRef]] = {}
-        for paragraph, para_result in zip(content.paragraphs, results):
-            for sentence, found in zip(paragraph.sentences, para_result):
+        for paragraph, para_result in zip(content.paragraphs, results, strict=True):
+            for sentence, found in zip(paragraph.sentences, para_result, strict=True):
                 sentence.themes = [SentenceTheme(id=t, score=s) for t, s in found]
                 for t, s in found:
                     ref = SentenceRef(paragraph=paragraph.index, sentence=sentence.index, score=s)
@@ -97,8 +97,8 @@ class ThemeTagger:
         split = [[s.text for s in split_sentences(p)] for p in passages]
         results = self.score_paragraphs(split)
         return [
-            [SentenceThemes(text, found) for text, found in zip(sentences, para)]
-            for sentences, para in zip(split, results)
+            [SentenceThemes(text, found) for text, found in zip(sentences, para, strict=True)]
+            for sentences, para in zip(split, results, strict=True)
         ]
 
 
