@@ -107,57 +107,122 @@ def upload_samples(store, files: list[Path]) -> list:
     return uploaded
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def wait_for_records(store, keys: dict[str, str], timeout: float) -> set[str]:
+    """Wait until every key (-> its ETag) has a record or a recorded failure; return the rest."""
     from tasks.build_record import document_id_for
+    from worldview.storage import source_uri
+
+    pending = {document_id_for(source_uri(store.bucket, k)): (k, e) for k, e in keys.items()}
+    deadline = time.monotonic() + timeout
+    while True:
+        index = store.read_index()
+        failed = {(d, e) for d, e, _ in store.failed_revisions()}
+        for doc_id, (_key, etag) in list(pending.items()):
+            pointer = index.get(doc_id)
+            if (pointer is not None and pointer.source_etag == etag) or (doc_id, etag) in failed:
+                del pending[doc_id]
+        if not pending or time.monotonic() >= deadline:
+            break
+        time.sleep(1)
+    return {k for k, _ in pending.values()}
+
+
+def reconcile(timeout: float) -> str:
+    """Run the served ``ingest`` deployment once and wait: it brings records made by an older
+    pipeline, taxonomy or model up to date (the watcher only reacts to new uploads)."""
+    from prefect.deployments import run_deployment
+
+    from worldview.stack.watcher import INGEST_DEPLOYMENT
+
+    run = run_deployment(
+        INGEST_DEPLOYMENT,
+        parameters={"request": {"prefix": DEMO_PREFIX}},
+        timeout=timeout,
+        as_subflow=False,
+        tags=["demo"],
+    )
+    return run.state.name if run.state else "unknown"
+
+
+def describe(store, keys: list[str]) -> list[str]:
+    from tasks.build_record import document_id_for
+    from worldview.storage import source_uri
+
+    index = store.read_index()
+    failed = {d: (e, c) for d, e, c in store.failed_revisions()}
+    lines = []
+    for key in sorted(keys):
+        doc_id = document_id_for(source_uri(store.bucket, key))
+        pointer = index.get(doc_id)
+        if pointer is not None:
+            where = f"s3://{store.bucket}/{pointer.record_key}  {pointer.title}"
+        elif doc_id in failed:
+            etag, config = failed[doc_id]
+            error = store.get_error(store.error_key(doc_id, etag, config)) or {}
+            where = f"FAILED at {error.get('step')}: {error.get('reason')} (errors/{doc_id}/)"
+        else:
+            where = "no record yet"
+        lines.append(f"  {key} -> {where}")
+    return lines
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     from worldview.settings import get_settings
     from worldview.stack import up
     from worldview.stack.prefect_server import ui_url
-    from worldview.storage import RecordStore, source_uri
+    from worldview.storage import RecordStore
 
     settings = get_settings()
+    if settings.themes and not _tagger_installed():
+        print(
+            "worldview: the theme tagger is not installed; set WORLDVIEW_THEMES=off to run "
+            "the demo without theme tagging",
+            file=sys.stderr,
+        )
+        return 2
     files = sorted(p for p in Path(args.samples).iterdir() if p.is_file())
     print(f"starting the stack (state in {settings.data_dir}) ...", flush=True)
     up(settings)
+    os.environ["PREFECT_API_URL"] = settings.prefect_api_url
     store = RecordStore.from_settings(settings)
     uploaded = upload_samples(store, files)
-    print(
-        f"uploaded {len(uploaded)} of {len(files)} samples to s3://{store.bucket}/{store.incoming_prefix}{DEMO_PREFIX}"
-    )
-
-    etags = {o.key: o.etag for o in store.list_incoming(DEMO_PREFIX)}
-    pending = {document_id_for(source_uri(store.bucket, k)): (k, e) for k, e in etags.items()}
-    done: dict[str, str] = {}
-    deadline = time.monotonic() + args.timeout
-    while pending and time.monotonic() < deadline:
-        index = store.read_index()
-        failed = {(d, e) for d, e, _ in store.failed_revisions()}
-        for doc_id, (key, etag) in list(pending.items()):
-            pointer = index.get(doc_id)
-            if pointer is not None and pointer.source_etag == etag:
-                done[key] = f"s3://{store.bucket}/{pointer.record_key}  ({pointer.title})"
-                del pending[doc_id]
-            elif (doc_id, etag) in failed:
-                done[key] = "FAILED (see errors/ and quarantine/)"
-                del pending[doc_id]
-        if pending:
-            time.sleep(1)
-    for key in sorted(done):
-        print(f"  {key} -> {done[key]}")
+    where = f"s3://{store.bucket}/{store.incoming_prefix}{DEMO_PREFIX}"
+    print(f"uploaded {len(uploaded)} of {len(files)} samples to {where}", flush=True)
+    t0 = time.monotonic()
+    keys = {o.key: o.etag for o in store.list_incoming(DEMO_PREFIX)}
+    if uploaded:
+        print("waiting for the upload watcher's runs ...", flush=True)
+        wait_for_records(store, {i.key: i.etag for i in uploaded}, args.timeout)
+    print("reconciling with one ingest run ...", flush=True)
+    state = reconcile(max(30.0, args.timeout - (time.monotonic() - t0)))
+    print(f"ingest run: {state}")
+    lines = describe(store, list(keys))
+    print("\n".join(lines))
     ui = ui_url(settings.prefect_api_url)
     print(
-        f"records:  s3://{store.bucket}/{store.records_prefix}<document_id>/v<N>.json "
-        f"(endpoint {settings.s3_endpoint}); index: s3://{store.bucket}/index/latest.jsonl"
+        f"records: s3://{store.bucket}/{store.records_prefix}<document_id>/v<N>.json and the "
+        f"index s3://{store.bucket}/index/latest.jsonl at {settings.s3_endpoint} "
+        f"(data in {settings.data_dir / 'objectstore'})"
     )
-    print(f"Prefect UI: {ui}  (deployments: {ui}/deployments, runs: {ui}/runs)")
+    print(f"Prefect UI: {ui}/deployments (deployments and schedule), {ui}/runs (runs, artifacts)")
     print("the stack keeps running; `worldview down` stops it")
-    if pending:
+    not_done = [line for line in lines if "s3://" not in line.split("->", 1)[1]]
+    if not_done or state != "Completed":
         print(
-            f"worldview: no record after {args.timeout:.0f} s for: "
-            + ", ".join(k for k, _ in pending.values()),
+            f"worldview: {len(not_done)} sample(s) without a record; ingest run {state}",
             file=sys.stderr,
         )
         return 1
     return 0
+
+
+def _tagger_installed() -> bool:
+    import importlib
+
+    try:
+        return hasattr(importlib.import_module("worldview.themes"), "load_tagger")
+    except ImportError:
+        return False
 
 
 def register(subparsers) -> None:
