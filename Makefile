@@ -27,6 +27,9 @@ test: venv
 bench: venv
 	$(BIN)/python bench/run.py
 
+train: venv
+	$(BIN)/worldview train
+
 schema: venv
 	$(BIN)/worldview schema --write
 

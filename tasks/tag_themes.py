@@ -1,6 +1,9 @@
 """Step 6: worldview themes per sentence, rolled up to the document.
 
-PLACEHOLDER until the theme tagger lands (issue 4): with no tagger, sentences keep empty themes.
+The tagger (``worldview.themes.load_tagger()``, loaded once per process by the caller) fills each
+body sentence's ``themes`` in place and returns the document themes with references to the
+sentences that carry them. ``tagger=None`` is the explicit "no themes" choice
+(``process --no-themes``): records then name no taxonomy and no model.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ class Tagger(Protocol):
 
 
 def tag_themes(content: Content, tagger: Tagger | None) -> list[DocumentTheme]:
+    """One encoder pass over all body sentences; a missing model raises before this is called."""
     if tagger is None:
         return []
     return tagger.tag_content(content)
