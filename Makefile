@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/worldview process samples/articles/* --out build/records
-	@echo "records written to build/records/"
+	$(BIN)/worldview demo
 
 test: venv
 	$(BIN)/ruff check .
