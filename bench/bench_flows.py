@@ -10,8 +10,10 @@
 3. The same ingest with a local Dask cluster (prefect-dask ``DaskTaskRunner``, 2 worker processes)
    as for a large backfill.
 
-Starts the stack if it is not running (and stops it afterwards); theme tagging as the settings
-say (``WORLDVIEW_THEMES``). Prints ``BENCH-ROW {json}`` lines for bench/run.py.
+Starts the stack if it is not running (and stops it afterwards). Latency: theme tagging as the
+stack runs it (``WORLDVIEW_THEMES``). Throughput: themes off unless ``--themes`` (the tagger then
+dominates both sides and the ratio says little about orchestration and storage). Prints
+``BENCH-ROW {json}`` lines for bench/run.py.
 
     .venv/bin/python bench/bench_flows.py [--quick] [--docs N] [--uploads N]
 """
@@ -126,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=None)
     parser.add_argument("--uploads", type=int, default=None)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument(
+        "--themes",
+        action="store_true",
+        help="tag themes in the throughput runs too (slow: the tagger dominates both sides)",
+    )
     args = parser.parse_args(argv)
     n_docs = args.docs or (100 if args.quick else 500)
     n_uploads = args.uploads or (5 if args.quick else 20)
@@ -149,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         row("upload->record p50 (s)", round(statistics.median(latencies), 2), note=note)
         row("upload->record p95 (s)", round(percentile(latencies, 0.95), 2), note=note)
 
+        if not args.themes:  # throughput of the pipeline core + orchestration + storage
+            os.environ["WORLDVIEW_THEMES"] = "off"
+            get_settings.cache_clear()
+            settings = get_settings()
+            themes = "themes off"
         docs = corpus(n_docs)
         tagger = load_tagger(settings.themes)
         bare_s = bare_loop(docs, tagger)
