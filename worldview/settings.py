@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     ingest_concurrency: int = 4
     ingest_batch_size: int = 25
     watch_interval_s: float = 1.0
+    # S3 -> SQS upload notifications (AWS); unset: the watcher polls ListObjectsV2
+    sqs_queue_url: str | None = None
 
 
 @lru_cache(maxsize=1)

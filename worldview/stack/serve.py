@@ -37,7 +37,7 @@ def deployments(settings: Settings):
 def serve(settings: Settings | None = None, watch: bool = True) -> None:
     from prefect import serve as prefect_serve
 
-    from worldview.stack.watcher import UploadWatcher
+    from worldview.stack.watcher import SqsUploads, UploadWatcher
     from worldview.storage import RecordStore
 
     settings = settings or get_settings()
@@ -47,9 +47,13 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
         deployment.apply()  # registered before the watcher starts runs of them
     watcher = None
     if watch:
-        watcher = UploadWatcher(
-            RecordStore.from_settings(settings), interval=settings.watch_interval_s
-        )
+        store = RecordStore.from_settings(settings)
+        sqs = None
+        if settings.sqs_queue_url:
+            sqs = SqsUploads(
+                settings.sqs_queue_url, settings.s3_region, store.bucket, store.incoming_prefix
+            )
+        watcher = UploadWatcher(store, interval=settings.watch_interval_s, sqs=sqs)
         watcher.start_thread()
     try:
         prefect_serve(

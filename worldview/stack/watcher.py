@@ -1,7 +1,8 @@
 """Upload watcher: each new object version under incoming/ starts ``process-document`` once.
 
 SeaweedFS has no bucket notifications and Prefect's ``emit_event`` reports success even when the
-server is down, so nothing here trusts a push: the watcher polls ListObjectsV2, claims each
+server is down, so nothing here trusts a push: the watcher polls ListObjectsV2 (or, where the store
+has notifications, receives them from SQS: ``WORLDVIEW_SQS_QUEUE_URL``), claims each
 (document, ETag) with a conditional put (exactly one watcher wins, however many run), starts the
 deployment with an idempotency key, and emits ``document.uploaded`` for the UI. If starting the run
 fails the claim is released so the next poll retries; the scheduled ``ingest`` reconciles anything
@@ -11,10 +12,13 @@ still missed (a watcher that was down, a run that crashed).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import unquote_plus
 
 from tasks.build_record import document_id_for
 from worldview.storage import ObjectInfo, RecordStore, source_uri
@@ -86,6 +90,69 @@ def emit_uploaded(bucket: str, obj: ObjectInfo, flow_run_id: str | None) -> None
     )
 
 
+def objects_in_s3_event(body: str, bucket: str, prefix: str) -> list[ObjectInfo]:
+    """The objects an S3 event notification (as SQS delivers it) says were created."""
+    try:
+        records = json.loads(body).get("Records", [])  # s3:TestEvent has no records
+    except (ValueError, AttributeError):
+        return []
+    objects = []
+    for record in records:
+        s3 = record.get("s3", {})
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        if s3.get("bucket", {}).get("name") != bucket:
+            continue
+        key = unquote_plus(s3.get("object", {}).get("key", ""))
+        if not key.startswith(prefix) or key.endswith("/"):
+            continue
+        objects.append(
+            ObjectInfo(
+                key=key,
+                etag=str(s3["object"].get("eTag", "")).strip('"'),
+                size=int(s3["object"].get("size", 0)),
+                last_modified=datetime.fromisoformat(record["eventTime"].replace("Z", "+00:00")),
+                version_id=s3["object"].get("versionId"),
+            )
+        )
+    return objects
+
+
+class SqsUploads:
+    """Upload notifications from an SQS queue (AWS: S3 -> SQS for the incoming prefix).
+
+    A message is deleted only after its objects were claimed and their runs started; otherwise
+    it becomes visible again and the next receive retries it.
+    """
+
+    def __init__(self, queue_url: str, region: str, bucket: str, prefix: str) -> None:
+        import boto3
+
+        self.queue_url = queue_url
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = boto3.client("sqs", region_name=region)
+        self._receipts: list[str] = []
+
+    def receive(self, wait_s: int) -> list[ObjectInfo]:
+        response = self.client.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_s
+        )
+        objects = []
+        for message in response.get("Messages", []):
+            self._receipts.append(message["ReceiptHandle"])
+            objects.extend(objects_in_s3_event(message["Body"], self.bucket, self.prefix))
+        return objects
+
+    def acknowledge(self) -> None:
+        for receipt in self._receipts:
+            self.client.delete_message(QueueUrl=self.queue_url, ReceiptHandle=receipt)
+        self._receipts.clear()
+
+    def forget(self) -> None:
+        self._receipts.clear()  # not deleted: SQS delivers them again
+
+
 class UploadWatcher:
     """Polls the incoming prefix; one claimed upload -> one ``process-document`` run, a burst of
     ``burst`` or more claimed in one poll -> one ``ingest`` run (which loads the theme model once
@@ -101,8 +168,10 @@ class UploadWatcher:
         launch: Callable[[str, ObjectInfo], str] = start_process_run,
         launch_batch: Callable[[str, list[ObjectInfo]], str] | None = start_ingest_run,
         emit: Callable[[str, ObjectInfo, str | None], None] | None = emit_uploaded,
+        sqs: SqsUploads | None = None,
     ) -> None:
         self.store = store
+        self.sqs = sqs
         self.prefix = prefix
         self.interval = interval
         self.burst = burst
@@ -126,7 +195,11 @@ class UploadWatcher:
     def poll_once(self) -> list[tuple[ObjectInfo, str]]:
         """Claim what is new and start its run(s); return (object, flow run id) per upload."""
         claimed: list[tuple[str, ObjectInfo]] = []
-        for obj in self.store.list_incoming(self.prefix):
+        if self.sqs is not None:
+            candidates = self.sqs.receive(wait_s=max(1, int(self.interval)))
+        else:
+            candidates = list(self.store.list_incoming(self.prefix))
+        for obj in candidates:
             if (obj.key, obj.etag) in self._seen:
                 continue
             document_id = document_id_for(source_uri(self.store.bucket, obj.key))
@@ -148,6 +221,11 @@ class UploadWatcher:
                     started.append((obj, self.launch(self.store.bucket, obj)))
                 except Exception as exc:
                     self._release([(document_id, obj)], exc)
+        if self.sqs is not None:
+            if len(started) == len(claimed):
+                self.sqs.acknowledge()
+            else:
+                self.sqs.forget()
         for obj, run_id in started:
             if self.emit is not None:
                 try:
