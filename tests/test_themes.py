@@ -1,0 +1,254 @@
+"""The theme tagger: taxonomy contract, tagging behaviour, CLI, errors, pipeline integration.
+
+The model is loaded once for the whole session (``tagger`` fixture); the tests that need a fresh
+process (CLI round trip, missing model) pay one extra load at most. Accuracy is measured by
+``worldview evaluate`` (docs/evaluation.md), not here: these tests check behaviour a reader can
+verify by eye, on sentences that plainly carry (or plainly lack) a theme.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from worldview.errors import ModelUnavailableError
+from worldview.themes.taxonomy import TaxonomyError, load_taxonomy, parse_taxonomy
+
+REPO = Path(__file__).resolve().parents[1]
+THEMES_MD = REPO.parent / "shared" / "worldview_themes.md"
+WORLDVIEW = [sys.executable, "-m", "worldview.cli"]
+# The contract's ids (the table in ../shared/worldview_themes.md is the source of truth).
+THEME_IDS = [
+    "besieged_fortress",
+    "nineties_grievance",
+    "lost_empire",
+    "great_power_status",
+    "strong_state",
+    "security_services_core",
+    "west_as_enemy",
+    "multipolar_order",
+    "hierarchical_sovereignty",
+    "color_revolutions_plot",
+    "russian_world",
+    "western_russophobia",
+    "zero_sum_negotiation",
+    "strategic_ambiguity",
+    "threat_invention_militarization",
+]
+
+
+@pytest.fixture(scope="session")
+def tagger():
+    from worldview.themes import load_tagger
+
+    return load_tagger()
+
+
+# -- taxonomy ------------------------------------------------------------------------------------
+def test_taxonomy_validates_and_has_the_contract_ids():
+    taxonomy = load_taxonomy()
+    assert taxonomy.ids == THEME_IDS
+    assert all(t.label and t.definition and t.exemplars for t in taxonomy.themes)
+
+
+def test_taxonomy_ids_match_the_shared_label_set():
+    if not THEMES_MD.is_file():
+        pytest.skip("../shared is absent")
+    rows = [line for line in THEMES_MD.read_text(encoding="utf-8").splitlines() if line[:2] == "| "]
+    ids = [r.split("|")[1].strip() for r in rows if r.split("|")[1].strip() not in ("id", "---")]
+    assert ids == load_taxonomy().ids
+
+
+def test_taxonomy_breaking_its_schema_is_rejected():
+    data = json.loads((REPO / "worldview" / "themes" / "taxonomy.json").read_text())
+    del data["themes"][0]["definition"]
+    with pytest.raises(TaxonomyError, match="schema"):
+        parse_taxonomy(data)
+    data = json.loads((REPO / "worldview" / "themes" / "taxonomy.json").read_text())
+    data["themes"][1]["id"] = data["themes"][0]["id"]
+    with pytest.raises(TaxonomyError, match="duplicate"):
+        parse_taxonomy(data)
+
+
+# -- tagging -------------------------------------------------------------------------------------
+def themes_of(tagger, text: str) -> set[str]:
+    from worldview.themes.tagger import passage_themes
+
+    return {t for t, _ in passage_themes(tagger.tag_passages([text])[0])}
+
+
+def test_model_loads_once_per_process(tagger):
+    from worldview.themes import load_tagger
+
+    assert load_tagger() is tagger
+    assert tagger.taxonomy_version == load_taxonomy().version
+    assert "all-MiniLM-L6-v2" in tagger.model_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Preheat the oven to 200 degrees and roast the peppers for twenty minutes.",
+        "The defender was sent off in the second half, and the visitors held on for a draw.",
+        "Arrowheads were found below the walls of the castle, besieged by Swedish troops.",
+        "After two days of talks the dairy exporters accepted a compromise on quotas.",
+        "The alliance's logistics officers met in Norfolk to plan the rotation of fuel trucks.",
+        "Kyiv's lawmakers voted to limit the powers of the SBU over business investigations.",
+        "The lecture covered the administration of the Holy Roman Empire around 1350.",
+        "Please update the app to the latest version before logging in.",
+    ],
+)
+def test_off_topic_passages_get_no_theme(tagger, text):
+    assert themes_of(tagger, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        (
+            "Moscow insists that NATO bases now ring the country and enemies wait at its gates.",
+            "besieged_fortress",
+        ),
+        (
+            "Putin again called the end of the USSR a catastrophe that amputated historic Russia.",
+            "lost_empire",
+        ),
+        (
+            "Kremlin officials maintain that the 2004 protests in Kyiv were a coup paid for by "
+            "American foundations.",
+            "color_revolutions_plot",
+        ),
+        (
+            "Russian television insists that Europeans loathe every Russian, whatever his origin.",
+            "western_russophobia",
+        ),
+    ],
+)
+def test_passages_that_plainly_carry_a_theme_get_it(tagger, text, theme):
+    assert theme in themes_of(tagger, text)
+
+
+def test_passage_themes_are_the_union_of_sentence_themes(tagger):
+    from worldview.themes.tagger import passage_themes
+
+    text = (
+        "The summit took place in a hotel near the airport. "
+        "Officials there claimed that Russians, Ukrainians and Belarusians are one people."
+    )
+    [sentences] = tagger.tag_passages([text])
+    assert len(sentences) == 2 and sentences[0].themes == []
+    union = dict(passage_themes(sentences))
+    assert "russian_world" in union
+    for s in sentences:
+        for theme, score in s.themes:
+            assert 0.0 <= score <= 1.0 and union[theme] >= score
+
+
+def test_seed_article_sentences_carry_their_themes_and_neutral_ones_none(tagger, seed_path):
+    from worldview.pipeline import process_document
+
+    record = process_document(seed_path.read_bytes(), seed_path.name, tagger=tagger)
+    sentences = [s for p in record.content.paragraphs for s in p.sentences]
+
+    def themes(fragment: str) -> set[str]:
+        [hit] = [s for s in sentences if fragment in s.text]
+        return {t.id for t in hit.themes}
+
+    assert "west_as_enemy" in themes("the Cold War never ended")
+    assert "lost_empire" in themes("greatest geopolitical catastrophe")
+    assert "color_revolutions_plot" in themes("not as genuine acts of popular discontent")
+    assert "western_russophobia" in themes("Western Russophobia")
+    assert "multipolar_order" in themes("fair multipolar system")
+    assert "security_services_core" in themes("wield greater power than rivals")
+    assert themes("is a Ukrainian foreign affairs scholar") == set()
+    assert themes("He could then negotiate a peace with Ukraine") == set()
+    tagged = sum(bool(s.themes) for s in sentences)
+    assert 0 < tagged < len(sentences), "most sentences are tagged or none is"
+
+    # document themes: each names its label and points at the sentences that carry it
+    assert record.provenance.model == tagger.model_id
+    assert record.provenance.taxonomy_version == tagger.taxonomy_version
+    labels = {t.id: t.label for t in load_taxonomy().themes}
+    assert record.themes
+    for doc_theme in record.themes:
+        assert doc_theme.label == labels[doc_theme.id]
+        assert doc_theme.sentence_count == len(doc_theme.sentences) > 0
+        assert doc_theme.score == max(r.score for r in doc_theme.sentences)
+        for ref in doc_theme.sentences:
+            sentence = record.content.paragraphs[ref.paragraph].sentences[ref.sentence]
+            assert {t.id: t.score for t in sentence.themes}[doc_theme.id] == ref.score
+    carried = {t.id for s in sentences for t in s.themes}
+    assert carried == {t.id for t in record.themes}
+
+
+# -- command line and errors ---------------------------------------------------------------------
+def run_cli(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        WORLDVIEW + args,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **env},
+        timeout=300,
+    )
+
+
+def test_tag_command_round_trip():
+    lines = [
+        {"id": "a", "text": "The Kremlin says the Cold War never ended and America is the enemy."},
+        {"id": 7, "text": "The ferry leaves at noon. Tickets are sold at the harbour."},
+    ]
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\nnot json\n"
+    result = run_cli(["tag"], stdin)
+    assert result.returncode == 1, result.stderr  # the bad line is reported, the others tagged
+    assert "stdin line 3" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", 7]
+    assert "west_as_enemy" in {t["id"] for t in out[0]["themes"]}
+    assert out[1]["themes"] == []
+    assert [s["text"] for s in out[1]["sentences"]] == [
+        "The ferry leaves at noon.",
+        "Tickets are sold at the harbour.",
+    ]
+    assert all(s["themes"] == [] for s in out[1]["sentences"])
+
+
+def test_missing_encoder_is_a_clear_error(tmp_path):
+    from worldview.themes import load_tagger
+
+    with pytest.raises(ModelUnavailableError, match="sentence encoder not found"):
+        load_tagger(encoder_dir=tmp_path)
+
+
+def test_missing_classifier_is_a_clear_error(tmp_path):
+    from worldview.themes import load_tagger
+
+    with pytest.raises(ModelUnavailableError, match="worldview train"):
+        load_tagger(model_dir=tmp_path)
+
+
+def test_process_without_model_fails_clearly_and_writes_nothing(tmp_path, seed_path):
+    out = tmp_path / "records"
+    result = run_cli(
+        ["process", str(seed_path), "--out", str(out)],
+        WORLDVIEW_THEME_ENCODER_DIR=str(tmp_path / "nowhere"),
+    )
+    assert result.returncode == 2
+    assert "tag_themes: sentence encoder not found" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_help_and_no_themes_never_import_torch():
+    code = (
+        "import sys; from worldview.cli import build_parser; build_parser(); "
+        "import worldview.themes, tasks.tag_themes; "
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
