@@ -33,8 +33,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from worldview.document import Block, BlockKind, MarkupHints
 
-MAX_BLOCK_DEPTH = 200
+MAX_BLOCK_DEPTH = 256
 MAX_JSON_LD_CHARS = 1_000_000
+NESTING_SCAN_MIN_TAGS = 1000  # below this, even the worst nesting costs milliseconds
+MAX_ANCESTOR_WALK = 1024  # >= NESTING_SCAN_MIN_TAGS: bounds per-text-node work on any page
+MAX_CHROME_CANDIDATES = 1500
 MIN_WEIGHED_TEXT = 25  # text nodes shorter than this (labels, menu items) do not locate the article
 BR = "\ue000"  # stands in for <br> so text extraction keeps line breaks
 
@@ -176,25 +179,33 @@ def _classes(node: LexborNode) -> str:
 # Guard: flatten pathological block nesting before parsing
 # --------------------------------------------------------------------------------------------
 
-_SCOPED_TAG = re.compile(
-    r"<(/?)(?:div|section|article|aside|blockquote|center|details|dir|dl|fieldset|figure|"
-    r"figcaption|footer|header|hgroup|main|menu|nav|ol|ul|summary|form|address)(?=[\s/>])[^>]*>",
-    re.I,
+# Void and end-tag-optional elements do not deepen the tree in a way a tag count can follow.
+_NESTING_TAG = re.compile(
+    r"<(/?)(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|p|li|dt|"
+    r"dd|tr|td|th|option|optgroup|thead|tbody|tfoot|colgroup|caption|rb|rt|rp|image|keygen|"
+    r"basefont|bgsound|frame|html|head|body)[\s/>])[a-zA-Z][^\s/>]*[^>]*>"
 )
 
 
 def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, bool]:
-    """Drop block tags nested deeper than ``max_depth`` (their text stays)."""
-    if text.count("<") < 4 * max_depth:
-        return text, False
+    """Drop tags nested deeper than ``max_depth`` (their text stays).
+
+    Lexbor's tree builder is quadratic in the depth of block nesting, and per-level work in any
+    tree walk multiplies with depth; no real page nests more than a few dozen levels.
+    """
+    if text.count("<") < NESTING_SCAN_MIN_TAGS:
+        return text, False  # too few tags to nest deeply enough to matter
     out: list[str] = []
     depth = 0
     pos = 0
     dropped = False
-    for m in _SCOPED_TAG.finditer(text):
-        closing = bool(m.group(1))
-        too_deep = depth >= max_depth if not closing else depth > max_depth
-        depth = max(0, depth - 1) if closing else depth + 1
+    for m in _NESTING_TAG.finditer(text):
+        if m.group(1):
+            too_deep = depth > max_depth
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            too_deep = depth > max_depth
         if too_deep:
             out.append(text[pos : m.start()])
             pos = m.end()
@@ -658,6 +669,8 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
         if share > (0.85 if strong else 0.4):
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
         candidates.append((node, _label(strong or weak)))
+        if len(candidates) >= MAX_CHROME_CANDIDATES:
+            break
     _decompose_outermost(candidates, removed)
     return removed
 
@@ -700,7 +713,9 @@ def _text_weights(body: LexborNode) -> dict[int, int]:
             parent = parent.parent
         if parent is None or parent.tag == "a":
             continue
-        while parent is not None:
+        for _ in range(MAX_ANCESTOR_WALK):
+            if parent is None:
+                break
             key = parent.mem_id
             weights[key] = weights.get(key, 0) + size
             if key == body_id:
@@ -859,6 +874,7 @@ class _Emitter:
         self.kickers: list[str] = []
         self.warnings = warnings
         self.seen_images: set[str] = set()
+        self.has_blocks: set[int] = set()
         self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
         self.pending: list[Block] = []
         self.dropped_links = 0  # datelines split out of a byline, emitted after it
@@ -1055,6 +1071,7 @@ class _Emitter:
                 self.pending.append(Block(BlockKind.PARAGRAPH, text, role="dateline"))
 
     def run(self, start: LexborNode) -> None:
+        self.has_blocks = _elements_holding_blocks(start)
         stack: list[_Frame] = []
         self.handle(start, _Frame(start, iter(())), stack)
         while stack:
@@ -1074,9 +1091,7 @@ class _Emitter:
                 self.flush(frame)
                 self.handle(child, frame, stack)
                 continue
-            if tag in INLINE_TAGS and (
-                child.child is None or child.css_first(BLOCK_SELECTOR + ",img") is None
-            ):
+            if tag in INLINE_TAGS and child.mem_id not in self.has_blocks:
                 # A <time> or a "byline"/"date" span among a container's inline children is a
                 # metadata block of its own, not part of a paragraph.
                 if frame.role is None and (tag == "time" or _role_of(child) in SPAN_ROLES):
@@ -1118,6 +1133,22 @@ def _spaced_text(node: LexborNode) -> str:
     """Text of a small metadata element whose parts are separate elements ("Jane Doe" "May 2")."""
     text = normalize_space(node.text(separator=" ").replace(BR, " "))
     return re.sub(r"\s+([,.;:!?)])", r"\1", text).replace("( ", "(")
+
+
+def _elements_holding_blocks(start: LexborNode) -> set[int]:
+    """mem_ids of the elements under ``start`` with a block element or image inside.
+
+    Each walk up stops at the first element already marked, so the whole pass is linear even on
+    pathologically deep pages (a per-element subtree query would be quadratic).
+    """
+    marked: set[int] = set()
+    start_id = start.mem_id
+    for element in start.css(BLOCK_SELECTOR + ",img"):
+        parent = element.parent
+        while parent is not None and parent.mem_id != start_id and parent.mem_id not in marked:
+            marked.add(parent.mem_id)
+            parent = parent.parent
+    return marked
 
 
 def _is_pull_quote(node: LexborNode) -> bool:
@@ -1194,7 +1225,7 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     text = text.replace(BR, "")
     text, flattened = limit_nesting(text)
     if flattened:
-        warnings.append(f"html_nesting_flattened: block elements deeper than {MAX_BLOCK_DEPTH}")
+        warnings.append(f"html_nesting_flattened: elements deeper than {MAX_BLOCK_DEPTH} levels")
     tree = LexborHTMLParser(text)
     page = _read_page_meta(tree)
     hints = _hints_from_meta(page)

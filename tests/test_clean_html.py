@@ -1,0 +1,369 @@
+"""The HTML path of the cleaner: site chrome out, the article's blocks in, stated metadata kept.
+
+The fixtures under tests/fixtures/html/ are whole pages in the style of different kinds of sites
+(think-tank analysis, news site with JSON-LD, WordPress blog, table-layout page without <article>,
+a listing page that is only chrome). Each is checked at the block level (html_to_blocks) and end to
+end through worldview.pipeline.process_document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.clean_html import (
+    html_to_blocks,
+    limit_nesting,
+    parse_date,
+    split_people,
+    strip_site_name,
+)
+from worldview.document import BlockKind
+from worldview.errors import NoArticleError
+from worldview.pipeline import process_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+def load(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def blocks_of(name: str):
+    return html_to_blocks(load(name))
+
+
+def all_text(blocks) -> str:
+    return "\n".join(b.text for b in blocks)
+
+
+def record_of(name: str):
+    return process_document((FIXTURES / name).read_bytes(), f"fixtures/{name}")
+
+
+# Phrases that only site chrome contains, per fixture: none may survive into any block.
+CHROME_PHRASES = {
+    "thinktank_analysis.html": [
+        "cookies", "Skip to main content", "Donate", "Regions", "flagship report", "Breadcrumb",
+        "Share", "LinkedIn", "Related Publications", "Kaliningrad", "Stay informed", "weekly",
+        "Massachusetts Avenue", "All rights reserved", "Topics", "Deterrence in Northern Europe",
+    ],
+    "news_jsonld.html": [
+        "We and our partners", "I Accept", "Advertisement", "Subscribe for", "Trending",
+        "Read more", "Suwałki", "Comments (212)", "steppe_watcher", "winter of 2021-22",
+        "More in Europe", "Hungary", "Morning Briefing", "Terms of Service", "Gift this article",
+    ],
+    "wordpress_blog.html": [
+        "Skip to content", "Notes on Russia", "Menu", "Share this", "Twitter", "Related",
+        "Wagner’s mutiny", "Tagged", "Previous:", "thoughts on", "Kwame", "Leave a Reply",
+        "Recent Posts", "About this blog", "Proudly powered",
+    ],
+    "no_article_tag.html": [
+        "uses cookies", "Home |", "Trade and Transit", "Latest papers", "Middle Corridor after",
+        "Print this page", "Email a friend", "Site map", "Copyright",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(CHROME_PHRASES))
+def test_site_chrome_never_reaches_the_blocks(name):
+    blocks, _, warnings = blocks_of(name)
+    text = all_text(blocks)
+    for phrase in CHROME_PHRASES[name]:
+        assert phrase not in text, f"{name}: chrome {phrase!r} kept"
+    assert any(w.startswith("chrome_removed:") for w in warnings)
+
+
+def test_think_tank_page_blocks_and_hints():
+    blocks, hints, warnings = blocks_of("thinktank_analysis.html")
+    assert blocks[0].kind is BlockKind.HEADING and blocks[0].role == "title"
+    assert blocks[0].text == "The Kremlin’s Long Game in the Baltic Sea"
+    roles = [b.role for b in blocks[:4]]
+    assert roles == ["title", "subtitle", "byline", "dateline"]
+    assert blocks[2].text == "By Katrin Väher and Tomas Brazauskas"
+    assert hints.title == "The Kremlin’s Long Game in the Baltic Sea"
+    assert hints.subtitle.startswith("Moscow’s pressure on Estonia, Latvia and Lithuania")
+    assert hints.authors == ["Katrin Väher", "Tomas Brazauskas"]
+    assert hints.published == "2024-10-17"
+    assert hints.publication_type == "Analysis"
+    assert hints.site_name == "Institute for Security and Diplomacy"
+    assert hints.language == "en"
+    assert hints.canonical_url.endswith("/kremlins-long-game-baltic-sea")
+    # Key takeaways stay list items right after their heading.
+    i = next(i for i, b in enumerate(blocks) if b.text == "Key Takeaways")
+    assert blocks[i].role == "takeaways_heading"
+    assert [b.kind for b in blocks[i + 1 : i + 4]] == [BlockKind.LIST_ITEM] * 3
+    # The figure: caption with its credit, which the markup set apart.
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert image.credit == "Mindaugas Kulbis/AP"
+    assert image.text.startswith("A Lithuanian navy patrol vessel")
+    assert image.alt == "A Lithuanian navy vessel on patrol"
+    assert "baltic-patrol.jpg" in image.src
+    quotes = [b for b in blocks if b.kind is BlockKind.QUOTE]
+    assert [q.text[:30] for q in quotes] == ["For Moscow, the Baltic states "]
+    bios = [b.text for b in blocks if b.role == "bio"]
+    assert len(bios) == 2 and bios[1].startswith("Tomas Brazauskas is a research associate")
+    headings = [b.text for b in blocks if b.kind is BlockKind.HEADING and b.role is None]
+    assert headings == ["A Sphere of Influence by Other Means", "What Allies Should Do"]
+    assert any("cookie banner" in w and "share buttons" in w for w in warnings)
+
+
+def test_think_tank_page_record():
+    record = record_of("thinktank_analysis.html")
+    meta, content = record.metadata, record.content
+    assert meta.title == "The Kremlin’s Long Game in the Baltic Sea"
+    assert [a.name for a in meta.authors] == ["Katrin Väher", "Tomas Brazauskas"]
+    assert meta.published == "2024-10-17"
+    assert len(content.key_takeaways) == 3
+    assert content.headings == ["A Sphere of Influence by Other Means", "What Allies Should Do"]
+    assert len(content.paragraphs) == 6
+    assert content.pull_quotes == [
+        "For Moscow, the Baltic states are not neighbours but a former sphere of influence "
+        "that it was cheated out of."
+    ]
+    assert [(i.credit, i.caption[:20]) for i in content.images] == [
+        ("Mindaugas Kulbis/AP", "A Lithuanian navy pa")
+    ]
+    body = " ".join(p.text for p in content.paragraphs)
+    assert "is a senior fellow" not in body and "cookies" not in body
+
+
+def test_news_page_uses_json_ld_and_skips_organisation_author():
+    blocks, hints, _ = blocks_of("news_jsonld.html")
+    # Meta author is the publisher; JSON-LD names the two reporters by @id reference.
+    assert hints.authors == ["Elena Worth", "Marek Sadowski"]
+    assert hints.title == "Russia Expands Drills With Belarus as NATO Watches"
+    assert hints.published == "2025-02-19"  # the date as the page states it, not shifted to UTC
+    assert hints.updated == "2025-02-20"
+    assert hints.site_name == "The Continental Ledger"
+    assert blocks[0].role == "title"
+    byline = next(b for b in blocks if b.role == "byline")
+    assert byline.text == "By Elena Worth and Marek Sadowski"
+    paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH and b.role is None]
+    assert paragraphs[0].text.startswith("WARSAW — Russian and Belarusian forces")
+    assert len(paragraphs) == 6
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert image.src == "https://media.continentalledger.com/2025/02/19/drills-belarus.jpg"
+    assert image.credit == "Vadim Savitsky/Russian Defense Ministry, via Associated Press"
+
+
+def test_news_page_record():
+    record = record_of("news_jsonld.html")
+    assert record.metadata.title == "Russia Expands Drills With Belarus as NATO Watches"
+    assert [a.name for a in record.metadata.authors] == ["Elena Worth", "Marek Sadowski"]
+    assert record.metadata.published == "2025-02-19"
+    assert len(record.content.paragraphs) == 6
+    assert record.content.images[0].credit.startswith("Vadim Savitsky")
+
+
+def test_wordpress_blog_ignores_site_title_h1_and_comments():
+    blocks, hints, _ = blocks_of("wordpress_blog.html")
+    assert blocks[0].text == "Why the Kremlin Courts the Global South"
+    assert hints.title == "Why the Kremlin Courts the Global South"  # "– Eurasia Desk" removed
+    assert hints.authors == ["Ruth Adeyemi"]
+    assert hints.published == "2023-09-05"
+    assert hints.language == "en"
+    images = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert [i.src.rsplit("/", 1)[-1] for i in images] == [
+        "brics-summit-1024x576.jpg",
+        "putin-video-link.jpg",
+    ]
+    assert images[1].text.endswith("(Photo: Alet Pretorius/Reuters)")
+    record = record_of("wordpress_blog.html")
+    assert record.content.headings == ["Anti-colonial language, imperial habits"]
+    assert len(record.content.paragraphs) == 4
+    assert record.content.images[1].credit == "Alet Pretorius/Reuters"
+
+
+def test_table_layout_page_without_article_tag():
+    blocks, hints, _ = blocks_of("no_article_tag.html")
+    assert blocks[0].role == "title" and blocks[0].text == "Moscow and the Caspian: A Quiet Contest"
+    assert hints.title == "Moscow and the Caspian: A Quiet Contest"  # ":: Caspian Policy Forum"
+    assert hints.site_name == "Caspian Policy Forum"
+    assert hints.published == "2024-03-12"
+    assert hints.authors == ["Nodira Karimova", "Alexei Petrov"]
+    # <br><br>-separated text inside <font> becomes paragraphs; a bold line becomes a heading.
+    body = [b for b in blocks if b.role is None]
+    assert [b.kind for b in body] == [
+        BlockKind.PARAGRAPH,
+        BlockKind.PARAGRAPH,
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.PARAGRAPH,
+    ]
+    assert body[2].text == "A sea of competing routes"
+    record = record_of("no_article_tag.html")
+    assert len(record.content.paragraphs) == 4
+    assert record.content.paragraphs[3].section == "A sea of competing routes"
+
+
+def test_chrome_only_page_has_no_article():
+    blocks, hints, warnings = blocks_of("chrome_only.html")
+    assert blocks == []
+    assert any(w.startswith("no_article") for w in warnings)
+    assert hints.site_name == "Baltic Strategy Centre"
+    with pytest.raises(NoArticleError):
+        record_of("chrome_only.html")
+
+
+# ---- hostile and malformed markup ------------------------------------------------------------
+
+ARTICLE = "<p>" + "Moscow presents the war as a defence of Russia against the West. " * 4 + "</p>"
+
+
+def test_deep_nesting_is_flattened_not_crashed():
+    depth = 100_000
+    page = "<html><body>" + "<div>" * depth + ARTICLE + "</div>" * depth + "</body></html>"
+    blocks, _, warnings = html_to_blocks(page)
+    assert [b.text[:20] for b in blocks] == ["Moscow presents the "]
+    assert any(w.startswith("html_nesting_flattened") for w in warnings)
+
+
+def test_deep_inline_nesting():
+    depth = 100_000
+    page = "<body><article>" + "<span><b>" * depth + ARTICLE + "</b></span>" * depth
+    blocks, _, _ = html_to_blocks(page)
+    assert "defence of Russia" in all_text(blocks)
+
+
+def test_limit_nesting_keeps_text_and_shallow_pages():
+    shallow = "<div><p>text</p></div>" * 1000
+    assert limit_nesting(shallow) == (shallow, False)
+    deep, changed = limit_nesting("<section>" * 500 + "kept" + "</section>" * 500, max_depth=10)
+    assert changed and "kept" in deep and deep.count("<section>") == 10
+
+
+def test_entities_are_never_expanded_from_outside():
+    page = (
+        '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><html><body><article>'
+        "<h1>Entities &amp; Titles</h1>" + ARTICLE + "<p>&xxe; &b; &lt;script&gt;</p></article>"
+    )
+    blocks, hints, _ = html_to_blocks(page)
+    text = all_text(blocks)
+    assert "root:" not in text and "aaaaaaaaaa" not in text
+    assert blocks[0].text == "Entities & Titles"
+
+
+def test_scripts_comments_and_broken_markup():
+    page = (
+        "<html><head><script>document.write('<p>injected paragraph from script</p>')</script>"
+        "<style>p{color:red}</style></head><body><article><h1>Broken markup</h1>"
+        "<!-- <p>commented-out paragraph</p> -->" + ARTICLE + "<p>unclosed <b>bold <i>italic"
+        "<p class=x onclick='alert(1)'>Second paragraph with an event handler attribute."
+        "<template><p>template text</p></template><noscript>enable javascript</noscript>"
+        "<p hidden>hidden text</p><p style='display: none'>invisible text</p>\x00</article>"
+    )
+    blocks, _, _ = html_to_blocks(page)
+    text = all_text(blocks)
+    for junk in ("injected", "commented-out", "color:red", "template text", "javascript"):
+        assert junk not in text
+    assert "hidden text" not in text and "invisible text" not in text
+    assert "Second paragraph with an event handler attribute." in text
+
+
+def test_invalid_json_ld_is_ignored():
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": broken</script><script type="application/ld+json">' + "[" * 50_000 + "]" * 50_000
+        + "</script><title>A Title Long Enough - Site</title></head><body>" + ARTICLE
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.title == "A Title Long Enough"
+    assert len(blocks) == 1
+
+
+def test_empty_and_textless_pages():
+    for page in ("", "<html></html>", "<html><body><nav><a href='/'>Home</a></nav></body></html>"):
+        blocks, _, warnings = html_to_blocks(page)
+        assert blocks == []
+
+
+# ---- the small rules -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title, site, headline, want",
+    [
+        ("Russia’s Pivot to Asia | Carnegie Endowment for International Peace",
+         "Carnegie Endowment for International Peace", None, "Russia’s Pivot to Asia"),
+        ("Russia’s Pivot to Asia - Analysis - Some Institute", "Some Institute", None,
+         "Russia’s Pivot to Asia - Analysis"),
+        ("Chatham House | Putin’s Wars at Home", "Chatham House", None, "Putin’s Wars at Home"),
+        ("How Russia Sees NATO | The Ledger", "", None, "How Russia Sees NATO"),
+        ("After the Summit: What Next for Russia and China?", "", None,
+         "After the Summit: What Next for Russia and China?"),
+        ("Russia - Ukraine talks stall again | CSIS", "CSIS", None, "Russia - Ukraine talks stall again"),
+        ("Long Headline Here – Example Site", "", "Long Headline Here", "Long Headline Here"),
+        ("Putin, the West and the War", "", None, "Putin, the West and the War"),
+    ],
+)  # fmt: skip
+def test_strip_site_name(title, site, headline, want):
+    assert strip_site_name(title, [site], headline) == want
+
+
+@pytest.mark.parametrize(
+    "value, want",
+    [
+        ("2024-08-09T23:30:00-04:00", "2024-08-09"),
+        ("Fri, 09 Aug 2024 10:00:00 GMT", "2024-08-09"),
+        ("August 9, 2024", "2024-08-09"),
+        ("Aug. 9, 2024", "2024-08-09"),
+        ("Sept. 30, 2023", "2023-09-30"),
+        ("9 August 2024", "2024-08-09"),
+        ("Published: 12 March 2024", "2024-03-12"),
+        ("2024/03/12", "2024-03-12"),
+        ("20240312", "2024-03-12"),
+        ("2024", None),
+        ("Spring 2024", None),
+        ("2024-02-30", None),
+        ("08/09/2024", None),
+        ("", None),
+    ],
+)
+def test_parse_date_only_states_what_is_written(value, want):
+    assert parse_date(value) == want
+
+
+@pytest.mark.parametrize(
+    "value, want",
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe, and Ann Lee", ["Jane Doe", "John Roe", "Ann Lee"]),
+        ("Doe, Jane", ["Jane Doe"]),
+        ("https://example.com/people/jane-doe", []),
+        ("Dr. Nodira Karimova", ["Nodira Karimova"]),
+        ("admin", []),
+    ],
+)
+def test_split_people(value, want):
+    assert split_people(value) == want
+
+
+def test_citation_author_is_surname_first():
+    page = (
+        '<html><head><meta name="citation_author" content="Osmolovska, Iuliia">'
+        '<meta name="citation_author" content="Smith, John Paul"></head><body>' + ARTICLE
+    )
+    _, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Iuliia Osmolovska", "John Paul Smith"]
+
+
+def test_no_date_when_the_page_states_none():
+    page = "<html><body><article><h1>Russia in 2022 and 2023</h1>" + ARTICLE + "</article>"
+    _, hints, _ = html_to_blocks(page)
+    assert hints.published is None and hints.updated is None
+
+
+def test_lazy_images_and_tracking_pixels():
+    page = (
+        "<body><article>" + ARTICLE + '<img src="/px.gif" width="1" height="1">'
+        '<figure><img src="data:image/png;base64,AAAA" data-srcset="/real-800.jpg 800w, '
+        '/real-1600.jpg 1600w" alt="A real photo"><figcaption>Caption here. '
+        '<small class="credit">© Photographer Name</small></figcaption></figure></article>'
+    )
+    blocks, _, _ = html_to_blocks(page)
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert image.src == "/real-800.jpg" and image.credit == "Photographer Name"
+    assert image.text == "Caption here. (Photographer Name)"
