@@ -27,6 +27,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -162,12 +163,17 @@ BOILERPLATE_LINE = re.compile(
     re.I,
 )
 BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+)?by[\s:]+(?=\S)", re.I)
-WS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
 
 
+ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]+")
+
+
 def normalize_space(text: str) -> str:
-    return WS.sub(" ", text.replace("\xa0", " ")).strip()
+    """Collapse whitespace (str.split covers Unicode spaces, NBSP included) and zero-widths."""
+    if "\u200b" in text or "\ufeff" in text or "\u200c" in text or "\u200d" in text:
+        text = ZERO_WIDTH.sub(" ", text)
+    return " ".join(text.split())
 
 
 def _classes(node: LexborNode) -> str:
@@ -650,29 +656,54 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
                 if _inside(node, "article"):
                     continue
             candidates.append((node, label))
+    chosen_ids = {node.mem_id for node, _ in candidates}
+    checked = 0
     for node in body.css("[class],[id]"):
-        classes = _classes(node)
-        strong = CHROME_STRONG.search(classes)
-        weak = None if strong else CHROME_WEAK.search(classes)
-        if not (strong or weak):
+        verdict = _chrome_verdict(_classes(node))
+        if verdict is None:
             continue
-        if node.tag in {"html", "body", "h1"} or (strong is None and node.tag == "article"):
+        label, strong = verdict
+        if node.tag in {"html", "body", "h1"} or (not strong and node.tag == "article"):
             continue
-        if ROLE_BYLINE.search(classes) or ROLE_DATELINE.search(classes) or ROLE_BIO.search(classes):
-            if strong is None or strong.group(1).lower().startswith(("tag", "social", "share")):
-                continue  # "author-social" links are dropped inside the byline walk instead
-        if KEEP_IN_ASIDE.search(classes) and strong is None:
-            continue
+        if _has_ancestor_in(node, chosen_ids):
+            continue  # already going with an enclosing element: no need to weigh it
+        checked += 1
+        if checked > MAX_CHROME_CANDIDATES:
+            break
         if node.css_first("h1") is not None:
             continue
-        share = len(node.text()) / body_len
-        if share > (0.85 if strong else 0.4):
+        if len(node.text()) > (0.85 if strong else 0.4) * body_len:
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
-        candidates.append((node, _label(strong or weak)))
-        if len(candidates) >= MAX_CHROME_CANDIDATES:
-            break
+        candidates.append((node, label))
+        chosen_ids.add(node.mem_id)
     _decompose_outermost(candidates, removed)
     return removed
+
+
+@lru_cache(maxsize=8192)
+def _chrome_verdict(classes: str) -> tuple[str, bool] | None:
+    """(label, strong) when class/id words mark site chrome; cached, pages repeat class names."""
+    strong = CHROME_STRONG.search(classes)
+    weak = None if strong else CHROME_WEAK.search(classes)
+    if not (strong or weak):
+        return None
+    if ROLE_BYLINE.search(classes) or ROLE_DATELINE.search(classes) or ROLE_BIO.search(classes):
+        if strong is None or strong.group(1).lower().startswith(("tag", "social", "share")):
+            return None  # "author-social" links are dropped inside the byline walk instead
+    if strong is None and KEEP_IN_ASIDE.search(classes):
+        return None
+    return _label(strong or weak), strong is not None
+
+
+def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    for _ in range(MAX_ANCESTOR_WALK):
+        if parent is None:
+            return False
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _inside(node: LexborNode, selector: str) -> bool:
@@ -820,7 +851,11 @@ def _role_of(node: LexborNode) -> str | None:
         return "dateline"
     if itemprop in {"description", "alternativeheadline"}:
         return "subtitle"
-    classes = _classes(node)
+    return _role_from_classes(_classes(node))
+
+
+@lru_cache(maxsize=8192)
+def _role_from_classes(classes: str) -> str | None:
     if not classes.strip():
         return None
     if ROLE_BIO.search(classes):
