@@ -680,6 +680,19 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
     return removed
 
 
+SOFT_CHROME = (
+    "share",
+    "sharing",
+    "social",
+    "sociable",
+    "tag",
+    "tools",
+    "utility",
+    "print",
+    "hidden",
+)
+
+
 @lru_cache(maxsize=8192)
 def _chrome_verdict(classes: str) -> tuple[str, bool] | None:
     """(label, strong) when class/id words mark site chrome; cached, pages repeat class names."""
@@ -692,7 +705,10 @@ def _chrome_verdict(classes: str) -> tuple[str, bool] | None:
             return None  # "author-social" links are dropped inside the byline walk instead
     if strong is None and KEEP_IN_ASIDE.search(classes):
         return None
-    return _label(strong or weak), strong is not None
+    # Modifier words ("has-share-bar", "print-friendly") also decorate article containers, so
+    # they get the size guard of weak words; comments, related lists and ads do not.
+    hard = strong is not None and not strong.group(1).lower().startswith(SOFT_CHROME)
+    return _label(strong or weak), hard
 
 
 def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
@@ -1080,8 +1096,15 @@ class _Emitter:
                 for a in node.css("a[rel~=author],[itemprop=author] [itemprop=name],a[href],li")
             ]
             names = [n for n in dict.fromkeys(names) if looks_like_person(n)]
-            if len(names) >= 2 and not re.search(r",|\band\b|&", text):
-                return "By " + ", ".join(names[:-1]) + " and " + names[-1]
+            rest = text
+            for name in names:
+                rest = rest.replace(name, " ")
+            # Linked names beside job titles or run together: rebuild "By A, B and C".
+            glued = len(names) >= 2 and not re.search(r",|\band\b|&", text)
+            if names and (glued or NOT_PERSON_WORDS.search(rest) or re.search(r"\d", rest)):
+                return "By " + (
+                    names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                )
             return text
         if role == "bio":
             parts = [normalize_space(p.text().replace(BR, " ")) for p in node.css("p")]

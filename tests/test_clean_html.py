@@ -266,7 +266,8 @@ def test_scripts_comments_and_broken_markup():
 def test_invalid_json_ld_is_ignored():
     page = (
         '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
-        '"headline": broken</script><script type="application/ld+json">' + "[" * 50_000 + "]" * 50_000
+        '"headline": broken</script><script type="application/ld+json">'
+        + "[" * 50_000 + "]" * 50_000
         + "</script><title>A Title Long Enough - Site</title></head><body>" + ARTICLE
     )  # fmt: skip
     blocks, hints, _ = html_to_blocks(page)
@@ -294,7 +295,8 @@ def test_empty_and_textless_pages():
         ("How Russia Sees NATO | The Ledger", "", None, "How Russia Sees NATO"),
         ("After the Summit: What Next for Russia and China?", "", None,
          "After the Summit: What Next for Russia and China?"),
-        ("Russia - Ukraine talks stall again | CSIS", "CSIS", None, "Russia - Ukraine talks stall again"),
+        ("Russia - Ukraine talks stall again | CSIS", "CSIS", None,
+         "Russia - Ukraine talks stall again"),
         ("Long Headline Here – Example Site", "", "Long Headline Here", "Long Headline Here"),
         ("Putin, the West and the War", "", None, "Putin, the West and the War"),
     ],
@@ -367,3 +369,26 @@ def test_lazy_images_and_tracking_pixels():
     (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
     assert image.src == "/real-800.jpg" and image.credit == "Photographer Name"
     assert image.text == "Caption here. (Photographer Name)"
+
+
+def test_byline_with_job_titles_keeps_the_linked_names():
+    page = (
+        "<body><article><h1>Some Headline About Russia</h1><div class='contributors'>"
+        "<a href='/experts/jane-doe'>Jane Doe</a> <span>Senior Fellow, Europe Program</span>"
+        "<a href='/experts/ivan-roe'>Ivan Roe</a> <span>Director, Eurasia Center</span></div>"
+        + ARTICLE * 3 + "</article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert blocks[1].role == "byline" and blocks[1].text == "By Jane Doe and Ivan Roe"
+    assert hints.authors == ["Jane Doe", "Ivan Roe"]
+
+
+def test_article_container_with_a_modifier_class_is_kept():
+    page = (
+        "<body><header class='site-header'><a href='/'>Home</a></header><main>"
+        "<div class='article-body has-share-tools print-friendly'>" + ARTICLE * 4 + "</div>"
+        "<div class='related-posts'><p>" + "Another article teaser text to read. " * 3 + "</p>"
+        "</div></main>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert len(blocks) == 4 and all("defence of Russia" in b.text for b in blocks)
