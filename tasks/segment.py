@@ -38,10 +38,12 @@ DATE_IN_TEXT = re.compile(
     re.I,
 )
 DATELINE_MAX_CHARS = 120
+BYLINE_MAX_CHARS = 200
 DATELINE_MAX_OTHER_WORDS = 8
 READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
 PULL_QUOTE_MIN_CHARS = 40
 PULL_QUOTE_MAX_CHARS = 400
+PULL_QUOTE_WINDOW = 20  # paragraphs either side
 CAPTION_MAX_CHARS = 500
 # A credit at the end of a caption: "(Name/Agency)", "(Photo: X)", "Photo: X", "Photo by X".
 CREDIT_LABEL = (
@@ -157,11 +159,14 @@ def _find_title(doc: CleanedDocument) -> tuple[str, int]:
 
 
 def _is_byline(block: Block) -> bool:
-    return (
-        block.role == "byline"
-        or (block.kind != BlockKind.HEADING or len(block.text) < 200)
-        and BYLINE.match(block.text) is not None
-    )
+    """ "By Jane Roe" — but not "By 2030, Russia will ..." or "By contrast, ..."."""
+    if block.role == "byline":
+        return True
+    text = block.text
+    if len(text) > BYLINE_MAX_CHARS or (text.endswith(".") and len(text) > 60):
+        return False
+    match = BYLINE.match(text)
+    return match is not None and match.group("names")[:1].isupper()
 
 
 def _is_dateline(block: Block) -> bool:
@@ -235,28 +240,19 @@ def _is_subtitle(blocks: list[Block], i: int) -> bool:
 
 
 def _pull_quotes(body: list[_Body]) -> set[int]:
-    """Indexes of set-apart single sentences that the rest of the body repeats."""
-    keys = [item.key for item in body]
-    joined = "\n".join(keys)
-    spans = []
-    pos = 0
-    for key in keys:
-        spans.append(pos)
-        pos += len(key) + 1
+    """Indexes of set-apart single sentences that a nearby paragraph repeats.
+
+    Only the paragraphs within ``PULL_QUOTE_WINDOW`` of the candidate are searched: a pull quote
+    sits near the passage it lifts, and a window keeps a huge document linear."""
     quotes: set[int] = set()
     for i, item in enumerate(body):
         text = item.block.text
-        key = keys[i]
         if not (PULL_QUOTE_MIN_CHARS <= len(text) <= PULL_QUOTE_MAX_CHARS):
             continue
         if item.block.kind not in (BlockKind.QUOTE, BlockKind.PARAGRAPH):
             continue
-        found = joined.find(key)
-        while found != -1:
-            if found != spans[i]:
-                break
-            found = joined.find(key, found + 1)
-        if found == -1:
+        neighbours = range(max(0, i - PULL_QUOTE_WINDOW), min(len(body), i + PULL_QUOTE_WINDOW + 1))
+        if not any(j != i and item.key in body[j].key for j in neighbours):
             continue
         # A paragraph of several sentences that another repeats is a repeat, not a pull quote.
         if item.block.kind == BlockKind.QUOTE or len(sentence_spans(text)) == 1:

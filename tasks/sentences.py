@@ -66,7 +66,7 @@ def _dot_ends_sentence(text: str, dot: int, match: re.Match, end: int) -> bool:
         return False
     if "." in word or lower in COMPANY_SUFFIXES or lower in MONTHS:
         # "U.S.", "a.m.", "Inc.": a full stop only before a typical sentence opener.
-        following = text[end:].lstrip().lstrip("\"'“‘«([").split(" ", 1)[0]
+        following = text[end : end + 60].lstrip().lstrip("\"'“‘«([").split(" ", 1)[0]
         return following.lower().strip(",;:") in SENTENCE_STARTERS and following[:1].isupper()
     return True
 
