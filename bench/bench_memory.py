@@ -191,6 +191,10 @@ def profile_slowest_step(sources, steps_ms: dict[str, float], count: int, top: i
         f"{count} documents, top {top} functions by own time:"
     )
     print("\n".join(_trim_profile(out.getvalue())))
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"tasks/", top // 2)
+    print(f"\nthe project's functions in {slowest} by cumulative time (where the time goes):")
+    print("\n".join(_trim_profile(out.getvalue())))
     emit(
         bench="profile",
         metric="slowest step (share of decode->record time)",
