@@ -343,20 +343,23 @@ def _similar(a: str, b: str) -> bool:
 
 
 TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»:]{1,2}|-{1,2})\s+|\s*\|\s*")
+DATE_PART = re.compile(r"^[\d./-]{6,10}$")
 
 
 def strip_site_name(title: str, site_names: list[str], headline: str | None = None) -> str:
     """'Title | Section | Site' -> 'Title', using the site names and the page's headline."""
     title = normalize_space(title)
     if headline and _similar(title, headline) and len(headline) <= len(title):
-        if _norm_key(title).startswith(_norm_key(headline)) or _norm_key(title).endswith(
-            _norm_key(headline)
-        ):
+        key, head = _norm_key(title), _norm_key(headline)
+        if key.startswith(head) or key.endswith(head):
             return normalize_space(headline)
-    parts = TITLE_SEPARATOR.split(title)
-    if len(parts) < 2:
-        return title
     seps = TITLE_SEPARATOR.findall(title)
+    if not seps:
+        return title
+    # Split only on the kind of separator the suffix uses: "Russia - Ukraine talks | CSIS".
+    kind = seps[-1].strip()
+    pattern = re.compile(r"\s*\|\s*" if kind == "|" else r"\s+" + re.escape(kind) + r"\s+")
+    parts = pattern.split(title)
     sites = {_norm_key(s) for s in site_names if s}
     sites |= {k.replace(" ", "") for k in sites}
 
@@ -364,27 +367,22 @@ def strip_site_name(title: str, site_names: list[str], headline: str | None = No
         key = _norm_key(part)
         return bool(key) and (key in sites or key.replace(" ", "") in sites)
 
-    changed = False
-    while len(parts) > 1 and is_site(parts[-1]):
-        parts.pop()
-        seps.pop()
-        changed = True
+    dropped_site = False
+    while len(parts) > 1 and (is_site(parts[-1]) or DATE_PART.match(parts[-1])):
+        dropped_site |= is_site(parts.pop())
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-        seps.pop(0)
-        changed = True
-    if not changed and len(parts) > 1:
-        last = parts[-1]
-        rest = title[: title.rfind(last)].rstrip()
-        rest = TITLE_SEPARATOR.sub(lambda m: m.group(0), rest)
-        pipe_like = seps[-1].strip() in {"|", "||", "·", "•", "»", "::", "—", "–", "-", "--"}
-        if pipe_like and len(last.split()) <= 4 and len(last) <= 40 and len(rest.split()) >= 3:
-            parts.pop()
-            seps.pop()
-    out = parts[0]
-    for sep, part in zip(seps, parts[1:], strict=False):
-        out += sep + part
-    return normalize_space(out)
+        dropped_site = True
+    while dropped_site and len(parts) > 1 and len(parts[-1].split()) <= 3:
+        if len(" ".join(parts[:-1]).split()) < 3:
+            break
+        parts.pop()  # "Title | Section | Site": the section goes with the site
+    if not dropped_site and len(parts) > 1:
+        last, rest = parts[-1], " ".join(parts[:-1])
+        if len(last.split()) <= 4 and len(last) <= 40 and len(rest.split()) >= 3:
+            parts.pop()  # an unnamed short suffix after a real headline: the site's name
+    joiner = " | " if kind == "|" else f" {kind} "
+    return normalize_space(joiner.join(parts))
 
 
 def _site_names_from_url(url: str | None) -> list[str]:

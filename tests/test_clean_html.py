@@ -290,7 +290,7 @@ def test_empty_and_textless_pages():
         ("Russia’s Pivot to Asia | Carnegie Endowment for International Peace",
          "Carnegie Endowment for International Peace", None, "Russia’s Pivot to Asia"),
         ("Russia’s Pivot to Asia - Analysis - Some Institute", "Some Institute", None,
-         "Russia’s Pivot to Asia - Analysis"),
+         "Russia’s Pivot to Asia"),
         ("Chatham House | Putin’s Wars at Home", "Chatham House", None, "Putin’s Wars at Home"),
         ("How Russia Sees NATO | The Ledger", "", None, "How Russia Sees NATO"),
         ("After the Summit: What Next for Russia and China?", "", None,
@@ -392,3 +392,16 @@ def test_article_container_with_a_modifier_class_is_kept():
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     assert len(blocks) == 4 and all("defence of Russia" in b.text for b in blocks)
+
+
+@pytest.mark.parametrize(
+    "title, sites, want",
+    [
+        ("Berlin confronts Germany's colonial past | DW | 19.01.2020", ["DW.COM", "dw"],
+         "Berlin confronts Germany's colonial past"),
+        ("How Moscow Reads the Summit | Analysis | Carnegie Endowment", ["Carnegie Endowment"],
+         "How Moscow Reads the Summit"),
+    ],
+)  # fmt: skip
+def test_strip_site_name_drops_dates_and_sections(title, sites, want):
+    assert strip_site_name(title, sites) == want
