@@ -207,9 +207,24 @@ def _inline_text(token) -> tuple[str, list[tuple[str, str, str | None]], bool]:
     return "".join(parts), images, emphasised and any(p.strip() for p in parts)
 
 
+MAX_BRACKETS_PER_PARAGRAPH = 64
+
+
+def _defuse_brackets(text: str) -> str:
+    """Escape "[" in paragraphs that hold very many: markdown-it matches link labels in time
+    quadratic in their number ("[[[[..." takes seconds), and no real paragraph has 64 links."""
+    if text.count("[") <= MAX_BRACKETS_PER_PARAGRAPH:
+        return text
+    chunks = text.split("\n\n")
+    for i, chunk in enumerate(chunks):
+        if chunk.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+            chunks[i] = chunk.replace("[", "\\[")
+    return "\n\n".join(chunks)
+
+
 def markdown_to_blocks(text: str) -> tuple[list[Block], MarkupHints]:
     hints, body = _front_matter(text)
-    tokens = _markdown_parser().parse(body)
+    tokens = _markdown_parser().parse(_defuse_brackets(body))
     blocks: list[Block] = []
     list_depth = 0
     in_item = False

@@ -30,7 +30,9 @@ MARKDOWN_LINE = re.compile(
     r")",
     re.M,
 )
-MARKDOWN_INLINE = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*|__[^_\n]+__")
+MARKDOWN_INLINE = re.compile(
+    r"\[[^\]\n]{1,200}\]\([^)\s]{1,500}\)|\*\*[^*\n]{1,200}\*\*|__[^_\n]{1,200}__"
+)
 FRONT_MATTER = re.compile(r"\A---\n(?:[A-Za-z_][\w-]*\s*:.*\n){1,40}---\n")
 ATX_HEADING = re.compile(r"^#{1,6} \S", re.M)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
