@@ -53,6 +53,13 @@ BIO_ROLE = re.compile(
     re.I,
 )
 BIO_MAX_CHARS = 700
+# Author-box links glued to the bio text: "View all posts by X", "Follow her on X", "Full bio".
+BIO_TRAILER = re.compile(
+    r"\s*(?:view\s+all\s+(?:posts|articles)|(?:see|read)\s+(?:all|more)\s+(?:posts|articles|by)|"
+    r"more\s+(?:by|from)\s+this\s+author|full\s+(?:bio|profile)|"
+    r"follow\s+(?:him|her|them|me)\s+on|(?:email|contact)\s+(?:the\s+)?author)\b.*$",
+    re.I | re.S,
+)
 ABOUT_AUTHOR_HEADING = re.compile(
     r"^about\s+(?:the\s+)?(?:authors?|contributors?|writers?)\b", re.I
 )
@@ -174,6 +181,8 @@ def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block
 
 
 def _is_bio(block: Block, index: int, count: int) -> bool:
+    if block.role == "bio":
+        return True
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
         return False
     if len(block.text) > BIO_MAX_CHARS or not BIO.match(block.text):
@@ -231,7 +240,9 @@ def move_side_material(doc: CleanedDocument) -> None:
         elif len(text) < 600 and DISCLAIMER.search(text):
             doc.disclaimers.append(text)
         elif after_about_heading or _is_bio(block, index, count):
-            doc.bios.append(text)
+            bio = BIO_TRAILER.sub("", text).strip()
+            if bio:
+                doc.bios.append(bio)
         elif len(text) <= BOILERPLATE_MAX_CHARS and BOILERPLATE.match(text):
             doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")
         else:
