@@ -6,6 +6,8 @@ interleaved rounds so machine noise hits every contender alike, times:
 
 * ours, all formats: ``worldview.pipeline.process_document`` (decode -> validated record);
 * ours, HTML only: the same on the HTML pages;
+* ours, HTML path only: decode + ``tasks.clean_html.html_to_blocks`` (blocks and hints, no
+  segmentation or validation), to show the extraction step on its own;
 * trafilatura ``bare_extraction(html, with_metadata=True)`` on the same HTML pages;
 * readability-lxml ``Document(html).summary()`` + ``.short_title()`` on the same HTML pages.
 
@@ -73,6 +75,18 @@ def run_ours(docs: list[tuple[str, bytes]], steps: dict[str, float] | None = Non
     return failures
 
 
+def run_html_path(docs: list[tuple[str, bytes]]) -> int:
+    """Only the part this module owns on HTML: decode + html_to_blocks (no segment/validate)."""
+    from tasks.clean_html import html_to_blocks
+    from tasks.decode import decode_bytes
+
+    failures = 0
+    for _, data in docs:
+        blocks, _hints, _warnings = html_to_blocks(decode_bytes(data).text)
+        failures += not blocks
+    return failures
+
+
 def run_trafilatura(docs: list[tuple[str, bytes]]) -> int:
     from trafilatura import bare_extraction
 
@@ -118,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     contenders: dict[str, tuple[Callable[[list], int], list]] = {
         "ours: decode -> record, all formats": (run_ours, corpus),
         "ours: decode -> record, HTML only": (run_ours, html),
+        "ours: decode + html_to_blocks only, HTML": (run_html_path, html),
         "trafilatura bare_extraction(with_metadata=True), HTML": (run_trafilatura, html),
         "readability-lxml summary + title, HTML": (run_readability, html),
     }

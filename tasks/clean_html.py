@@ -923,7 +923,8 @@ class _Emitter:
         self.kickers: list[str] = []
         self.warnings = warnings
         self.seen_images: set[str] = set()
-        self.has_blocks: set[int] = set()
+        self.has_blocks: set[int] = set()  # elements with a block element or <img> inside
+        self.has_links: set[int] = set()  # elements with a link inside
         self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
         self.pending: list[Block] = []
         self.dropped_links = 0  # datelines split out of a byline, emitted after it
@@ -1060,9 +1061,10 @@ class _Emitter:
             self.pending.clear()
             return
         if tag == "p" or tag == "pre" or tag == "dt" or tag == "dd":
-            for img in node.css("img"):
-                self.image(img)
-            if role is None and _is_link_teaser(node):
+            if node.mem_id in self.has_blocks:  # an <img> inside the paragraph
+                for img in node.css("img"):
+                    self.image(img)
+            if role is None and node.mem_id in self.has_links and _is_link_teaser(node):
                 self.dropped_links += 1
                 return
             kind = BlockKind.LIST_ITEM if frame.in_item else BlockKind.PARAGRAPH
@@ -1127,7 +1129,8 @@ class _Emitter:
                 self.pending.append(Block(BlockKind.PARAGRAPH, text, role="dateline"))
 
     def run(self, start: LexborNode) -> None:
-        self.has_blocks = _elements_holding_blocks(start)
+        self.has_blocks = _elements_holding(start, BLOCK_SELECTOR + ",img")
+        self.has_links = _elements_holding(start, "a")
         stack: list[_Frame] = []
         self.handle(start, _Frame(start, iter(())), stack)
         while stack:
@@ -1191,15 +1194,15 @@ def _spaced_text(node: LexborNode) -> str:
     return re.sub(r"\s+([,.;:!?)])", r"\1", text).replace("( ", "(")
 
 
-def _elements_holding_blocks(start: LexborNode) -> set[int]:
-    """mem_ids of the elements under ``start`` with a block element or image inside.
+def _elements_holding(start: LexborNode, selector: str) -> set[int]:
+    """mem_ids of the elements under ``start`` that have an element matching ``selector`` inside.
 
     Each walk up stops at the first element already marked, so the whole pass is linear even on
     pathologically deep pages (a per-element subtree query would be quadratic).
     """
     marked: set[int] = set()
     start_id = start.mem_id
-    for element in start.css(BLOCK_SELECTOR + ",img"):
+    for element in start.css(selector):
         parent = element.parent
         while parent is not None and parent.mem_id != start_id and parent.mem_id not in marked:
             marked.add(parent.mem_id)
