@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,8 @@ class Bench:
     script: str
     timeout_s: int
     background: bool = False  # may run next to the foreground benchmarks (not timing-sensitive)
+    quick_args: tuple[str, ...] = ("--quick",)
+    parse: Callable[[list[str]], list[dict]] | None = None  # for output without BENCH-ROW lines
     output: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     status: str = "not run"
@@ -55,10 +58,44 @@ class Bench:
     reader: threading.Thread | None = None
 
 
+def extract_rows(lines: list[str]) -> list[dict]:
+    """bench_extract.py prints a Markdown table: | contender | docs | docs/s (best) | ... |."""
+    rates: dict[str, float] = {}
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[2].replace(".", "", 1).isdigit():
+            rates[cells[0]] = float(cells[2])
+    ours = next((v for k, v in rates.items() if k.startswith("ours") and "HTML" in k), None)
+    every = next((v for k, v in rates.items() if k.startswith("ours") and "all" in k), None)
+    rows = []
+    for prefix, goal in (("trafilatura", ">= 2×"), ("readability", None)):
+        theirs = next((v for k, v in rates.items() if k.startswith(prefix)), None)
+        if ours and theirs:
+            rows.append(
+                {
+                    "metric": f"decode->record docs/s on HTML vs {prefix} (no themes)",
+                    "value": ours,
+                    "baseline": theirs,
+                    "ratio": round(ours / theirs, 2),
+                    "goal": goal,
+                    "note": "same pages, interleaved rounds, best round",
+                }
+            )
+    if every:
+        rows.append({"metric": "decode->record docs/s, all formats", "value": every})
+    return rows
+
+
 def suite() -> list[Bench]:
     return [
         Bench("memory", "bench_memory.py", timeout_s=900, background=True),
-        Bench("extract", "bench_extract.py", timeout_s=600),
+        Bench(
+            "extract",
+            "bench_extract.py",
+            timeout_s=600,
+            quick_args=("--copies", "10", "--rounds", "2"),
+            parse=extract_rows,
+        ),
         Bench("tagger", "bench_tagger.py", timeout_s=600),
         Bench("flows", "bench_flows.py", timeout_s=900),
     ]
@@ -112,8 +149,9 @@ def start(bench: Bench, quick: bool) -> bool:
         print(f"== {bench.name}: {bench.script} not available", flush=True)
         return False
     argv = [sys.executable, str(script)]
-    if quick and "--quick" in script.read_text(encoding="utf-8"):
-        argv.append("--quick")
+    source = script.read_text(encoding="utf-8")
+    if quick and all(a in source for a in bench.quick_args if a.startswith("--")):
+        argv += bench.quick_args
     print(f"== {bench.name}: {' '.join(argv[1:])}", flush=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     bench.seconds = time.monotonic()
@@ -158,6 +196,8 @@ def finish(bench: Bench) -> None:
         bench.status = "ok" if code == 0 else f"failed (exit {code})"
     if bench.reader is not None:
         bench.reader.join(timeout=10)
+    if not bench.rows and bench.parse is not None:
+        bench.rows = bench.parse(bench.output)
     bench.seconds = time.monotonic() - bench.seconds
 
 
