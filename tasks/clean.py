@@ -92,6 +92,14 @@ BOILERPLATE = re.compile(
     re.I,
 )
 BOILERPLATE_MAX_CHARS = 200
+KICKER = re.compile(
+    r"^(?:analysis|commentary|opinion|op-ed|report|(?:policy|issue|research)\s+brief|brief|"
+    r"research|article|explainer|interview|q\s*&\s*a|in-depth|feature|essay|blog(?:\s+post)?|"
+    r"expert\s+comment|perspectives?|(?:working|policy|research|occasional)\s+paper|"
+    r"backgrounder|insight|insights|long\s+read|review)\s*:?$",
+    re.I,
+)
+SENTENCE_LIKE = re.compile(r"[a-z]{2}\.(?:\s|$)")
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
 
@@ -250,6 +258,33 @@ def move_side_material(doc: CleanedDocument) -> None:
     doc.blocks = kept
 
 
+def lift_kicker(doc: CleanedDocument) -> None:
+    """A publication-type label over the headline ("ANALYSIS", "Commentary") is the type, not
+    the title: it moves to ``publication_type`` and the line under it becomes the title."""
+    blocks = doc.blocks
+    title_at = next((i for i, b in enumerate(blocks[:6]) if b.role == "title"), None)
+    if title_at is None:
+        return
+    kicker_at = None
+    if title_at > 0 and KICKER.match(blocks[title_at - 1].text):
+        kicker_at = title_at - 1
+    elif (
+        KICKER.match(blocks[title_at].text)
+        and title_at + 1 < len(blocks)
+        and blocks[title_at + 1].kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
+        and len(blocks[title_at + 1].text) <= 250
+        and not SENTENCE_LIKE.search(blocks[title_at + 1].text)
+    ):
+        kicker_at = title_at
+        nxt = blocks[title_at + 1]
+        blocks[title_at + 1] = Block(BlockKind.HEADING, nxt.text, level=1, role="title")
+    if kicker_at is None:
+        return
+    label = blocks[kicker_at].text.strip(" :")
+    doc.publication_type = doc.publication_type or (label.title() if label.isupper() else label)
+    del blocks[kicker_at]
+
+
 def clean(text: str, fmt: Format) -> CleanedDocument:
     blocks, hints, warnings = parse_blocks(text, fmt)
     doc = CleanedDocument(format=fmt, blocks=[], hints=hints, warnings=list(warnings))
@@ -257,6 +292,7 @@ def clean(text: str, fmt: Format) -> CleanedDocument:
     if hints.publication_type and not doc.publication_type:
         doc.publication_type = hints.publication_type
     move_side_material(doc)
+    lift_kicker(doc)
     return doc
 
 

@@ -22,10 +22,13 @@ from worldview.record import Content, Image, Paragraph, Sentence
 
 TAKEAWAYS_HEADING = re.compile(
     r"^(?:key\s+(?:takeaways?|points?|findings?|judg(?:e)?ments?|messages?|facts?)|takeaways?|"
-    r"highlights?|in\s+brief|at\s+a\s+glance|summary(?:\s+points?)?|main\s+points?|"
-    r"the\s+bottom\s+line|bottom\s+line|executive\s+summary|tl;?dr|what\s+you\s+need\s+to\s+know|"
-    r"(?:key\s+)?conclusions?)\s*:?$",
+    r"highlights?|in\s+brief|at\s+a\s+glance|main\s+points?|the\s+bottom\s+line|bottom\s+line|"
+    r"tl;?dr|what\s+you\s+need\s+to\s+know|summary\s+points?)\s*:?$",
     re.I,
+)
+# Labels that also title ordinary sections ("Summary", "Conclusions"): takeaways only over a list.
+TAKEAWAYS_IF_LIST = re.compile(
+    r"^(?:(?:executive\s+)?summary|(?:key\s+|main\s+)?conclusions?|recommendations)\s*:?$", re.I
 )
 BYLINE = re.compile(r"^(?:by|written\s+by|authors?\s*:|words\s+by)\s+(?P<names>\S.{1,300})$", re.I)
 MONTHS = (
@@ -41,6 +44,7 @@ DATELINE_MAX_CHARS = 120
 BYLINE_MAX_CHARS = 200
 DATELINE_MAX_OTHER_WORDS = 8
 READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
+TAKEAWAY_MAX_CHARS = 300
 PULL_QUOTE_MIN_CHARS = 40
 PULL_QUOTE_MAX_CHARS = 400
 PULL_QUOTE_WINDOW = 20  # paragraphs either side
@@ -66,6 +70,7 @@ CREDIT_ONLY = re.compile(
 )
 # Signs that text in trailing parentheses names a photographer or agency, not an aside.
 CREDIT_LABEL_START = re.compile(CREDIT_LABEL, re.I)
+INNER_FULL_STOP = re.compile(r"[a-z]{2}[.!?]\s")
 CREDIT_LIKE = re.compile(
     r"/|\b(?:photo|map|chart|graphic|illustration|source|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
     r"press\s+service|wikimedia|courtesy|images?|pool|anadolu|xinhua|bloomberg|times|post|"
@@ -114,6 +119,11 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     if len(text) <= CAPTION_MAX_CHARS and (match := CREDIT_TRAILER.match(text)):
         return match.group("caption").strip(), match.group("credit").strip()
     return text, None
+
+
+def _is_bare_credit(text: str) -> bool:
+    """ "Reuters", "Jane Doe/AP", "Getty Images": a name, not a described scene."""
+    return len(text.split()) <= 6 and not INNER_FULL_STOP.search(text) and not text.endswith(".")
 
 
 def _looks_like_caption(text: str) -> bool:
@@ -324,6 +334,8 @@ def segment(doc: CleanedDocument) -> Segments:
     photo_keys = {}
     for line in doc.photo_lines:
         caption, credit = split_caption_credit(line)
+        if credit is None and caption and _is_bare_credit(caption):
+            caption, credit = None, caption  # "PHOTO: Reuters"
         image = _match_image(images, caption) or _new_image(images)
         image.caption = image.caption or caption
         image.credit = image.credit or credit
@@ -370,18 +382,15 @@ def segment(doc: CleanedDocument) -> Segments:
 
 
 def _is_takeaways_heading(block: Block, following: Block | None) -> bool:
-    """A "Key takeaways" heading, or such a line as a paragraph directly over a list."""
+    """A "Key takeaways" label (heading or line), or a "Summary" label directly over a list."""
     if block.role == "takeaways_heading":
         return True
-    if not TAKEAWAYS_HEADING.match(block.text):
+    if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or len(block.text) > 40:
         return False
-    if block.kind == BlockKind.HEADING:
+    if TAKEAWAYS_HEADING.match(block.text):
         return True
-    return (
-        block.kind == BlockKind.PARAGRAPH
-        and following is not None
-        and (following.kind == BlockKind.LIST_ITEM)
-    )
+    over_list = following is not None and following.kind == BlockKind.LIST_ITEM
+    return over_list and TAKEAWAYS_IF_LIST.match(block.text) is not None
 
 
 def _is_caption_after_image(blocks: list[Block], i: int) -> bool:
@@ -401,10 +410,12 @@ def _takeaways(blocks: list[Block], i: int, out: list[str]) -> int:
             out.append(blocks[i].text)
             i += 1
         return i
+    # Without a list: the one-sentence paragraphs that follow, up to the next heading.
     while (
         i < len(blocks)
         and blocks[i].kind == BlockKind.PARAGRAPH
-        and len(blocks[i].text) <= 400
+        and len(blocks[i].text) <= TAKEAWAY_MAX_CHARS
+        and len(sentence_spans(blocks[i].text)) == 1
         and len(out) < 8
     ):
         out.append(blocks[i].text)

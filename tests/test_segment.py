@@ -173,3 +173,31 @@ def test_no_title_and_no_body_are_clear_errors() -> None:
         segment(clean(body + "\n\n" + body.upper(), Format.TEXT))
     with pytest.raises(NoArticleError, match="no body paragraphs"):
         segment(clean("Just A Title\n\nShare this\n", Format.TEXT))
+
+
+def test_a_type_label_over_the_headline_is_not_the_title() -> None:
+    text = (
+        "COMMENTARY\n\nRussia’s War Economy at Three\n\nBy Jane Roe\n\n"
+        "The body paragraph is long enough to be prose, really it is.\n"
+    )
+    doc = clean(text, Format.TEXT)
+    assert doc.publication_type == "Commentary"
+    assert segment(doc).title == "Russia’s War Economy at Three"
+
+
+def test_a_conclusions_section_is_not_takeaways_but_a_key_points_line_is() -> None:
+    text = (
+        "A Title\n\nKey points:\n\nRussia wants a buffer zone.\n\nThe West hesitates.\n\n"
+        "Body\n\nA first body paragraph that is long enough. It has two sentences.\n\n"
+        "Conclusions\n\nThe last paragraph draws the conclusion of the whole piece.\n"
+    )
+    content = segment(clean(text, Format.TEXT)).content
+    assert content.key_takeaways == ["Russia wants a buffer zone.", "The West hesitates."]
+    assert content.headings == ["Body", "Conclusions"]
+    assert content.paragraphs[-1].section == "Conclusions"
+
+
+def test_a_photo_line_with_only_a_name_is_a_credit() -> None:
+    text = "A Title\n\nThe body paragraph is long enough to be prose.\n\nPhoto: Reuters\n"
+    images = segment(clean(text, Format.TEXT)).content.images
+    assert [(i.caption, i.credit) for i in images] == [(None, "Reuters")]
