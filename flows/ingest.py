@@ -2,8 +2,8 @@
 
 Finds what is new (the index says which source ETag and pipeline/taxonomy/model config each
 record was made from), then processes it in batches — one task run per batch, not per document —
-at most ``concurrency`` batches at a time, and leaves a summary artifact. Scheduled, it reconciles
-anything the upload watcher missed.
+at most ``concurrency`` batches at a time, updates the index once, and leaves a summary artifact.
+Scheduled, it reconciles anything the upload watcher missed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from tasks.process_batch import DocumentOutcome, find_unprocessed_task, process_batch_task
 from tasks.report import ingest_summary_task
+from tasks.write_record import update_index_task
 from worldview.settings import get_settings
 
 
@@ -50,6 +51,7 @@ def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
         process_batch_task.submit(bucket, batch, settings.themes) for batch in batches(todo, size)
     ]
     outcomes = [outcome for future in futures for outcome in future.result()]
+    update_index_task(bucket, [o.pointer for o in outcomes if o.pointer is not None])
     totals = ingest_summary_task(bucket, outcomes)
     print(f"ingest s3://{bucket}: {totals}")
     return IngestSummary(totals=totals, outcomes=outcomes)

@@ -10,6 +10,7 @@ are idempotent, so a retry never duplicates a version).
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from pydantic import BaseModel
 
@@ -25,6 +26,7 @@ class SourceRef(BaseModel):
     key: str
     etag: str | None = None
     version_id: str | None = None
+    previous: LatestPointer | None = None  # the index's pointer for this document, if any
 
 
 class DocumentOutcome(BaseModel):
@@ -39,6 +41,7 @@ class DocumentOutcome(BaseModel):
     reason: str | None = None
     error_key: str | None = None
     seconds: float = 0.0
+    pointer: LatestPointer | None = None  # for the index (written once per ingest run)
 
 
 def media_type_from(content_type: str | None) -> str | None:
@@ -64,12 +67,13 @@ def outcome_from_pointer(key: str, status: str, pointer: LatestPointer, t0: floa
         title=pointer.title,
         themes=pointer.themes,
         seconds=round(time.perf_counter() - t0, 3),
+        pointer=pointer,
     )
 
 
 def process_one(
     store: RecordStore, ref: SourceRef, tagger: Tagger | None, config: str
-) -> tuple[DocumentOutcome, LatestPointer | None]:
+) -> DocumentOutcome:
     from worldview.pipeline import process_document
 
     t0 = time.perf_counter()
@@ -85,8 +89,8 @@ def process_one(
             source_version_id=fetched.revision,
             media_type=media_type_from(fetched.content_type),
         )
-        result = store.put_version(record, source_etag=fetched.etag)
-        return outcome_from_pointer(ref.key, result.status, result.pointer, t0), result.pointer
+        result = store.put_version(record, source_etag=fetched.etag, previous=ref.previous)
+        return outcome_from_pointer(ref.key, result.status, result.pointer, t0)
     except Exception as exc:
         if _is_store_failure(exc):
             raise
@@ -103,7 +107,7 @@ def process_one(
             reason=reason,
             data=fetched.data if fetched else None,
         )
-        outcome = DocumentOutcome(
+        return DocumentOutcome(
             key=ref.key,
             document_id=document_id,
             status="failed",
@@ -112,25 +116,18 @@ def process_one(
             error_key=error_key,
             seconds=round(time.perf_counter() - t0, 3),
         )
-        return outcome, None
 
 
 def process_batch(bucket: str, refs: list[SourceRef], themes: bool) -> list[DocumentOutcome]:
+    """Each source -> a record version (or a quarantined failure). The caller updates the index."""
     store = RecordStore.from_settings(bucket=bucket)
     tagger = load_tagger(themes)
     config = tagger_config(tagger)
-    outcomes, pointers = [], []
-    for ref in refs:
-        outcome, pointer = process_one(store, ref, tagger, config)
-        outcomes.append(outcome)
-        if pointer is not None:
-            pointers.append(pointer)
-    store.update_index(pointers)
-    return outcomes
+    return [process_one(store, ref, tagger, config) for ref in refs]
 
 
 def find_unprocessed(
-    bucket: str, prefix: str | None, since=None, themes: bool = True
+    bucket: str, prefix: str | None, since: datetime | None = None, themes: bool = True
 ) -> list[SourceRef]:
     """Incoming objects with no record and no recorded failure for their content and config."""
     store = RecordStore.from_settings(bucket=bucket)
@@ -145,7 +142,7 @@ def find_unprocessed(
             continue
         if (document_id, obj.etag, config) in failed:
             continue
-        todo.append(SourceRef(key=obj.key, etag=obj.etag))
+        todo.append(SourceRef(key=obj.key, etag=obj.etag, previous=pointer))
     return todo
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tasks._prefect import prefect_task
 from worldview.record import Record
-from worldview.storage import FetchedSource, RecordStore, WriteResult
+from worldview.storage import FetchedSource, LatestPointer, RecordStore, WriteResult
 
 
 def write_record(bucket: str, record: Record, source_etag: str | None = None) -> WriteResult:
@@ -43,6 +43,12 @@ def quarantine_source(
     )
 
 
+def update_index(bucket: str, pointers: list[LatestPointer]) -> int:
+    """Merge new pointers into ``index/latest.jsonl`` (once per ingest run, not per document)."""
+    return RecordStore.from_settings(bucket=bucket).update_index(pointers)
+
+
 _IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 4, 10], "cache_policy": None}
 write_record_task = prefect_task(write_record, name="write-record", **_IO_RETRIES)
 quarantine_task = prefect_task(quarantine_source, name="quarantine", **_IO_RETRIES)
+update_index_task = prefect_task(update_index, name="update-index", **_IO_RETRIES)

@@ -313,13 +313,13 @@ class RecordStore:
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if version_id:
             kwargs["VersionId"] = version_id
-        head = self.client.head_object(**kwargs)
-        if head["ContentLength"] > limit:
-            # Fetch nothing: the pipeline refuses it anyway (the quarantine copy is server-side).
+        response = self.client.get_object(**kwargs)
+        size = response["ContentLength"]
+        if size > limit:
+            response["Body"].close()  # read nothing: the pipeline refuses it anyway
             from worldview.errors import UnsupportedInputError
 
-            raise UnsupportedInputError(f"{head['ContentLength']} bytes is over the {limit} limit")
-        response = self.client.get_object(**kwargs)
+            raise UnsupportedInputError(f"{size} bytes is over the {limit}-byte limit")
         data = response["Body"].read()
         return FetchedSource(
             bucket=self.bucket,
@@ -388,14 +388,28 @@ class RecordStore:
             written_at=_now(),
         )
 
-    def put_version(self, record: Record, *, source_etag: str | None = None) -> WriteResult:
+    def put_version(
+        self,
+        record: Record,
+        *,
+        source_etag: str | None = None,
+        previous: LatestPointer | None = None,
+    ) -> WriteResult:
         """Store ``record`` as the next version, unless the latest has the same fingerprint.
 
         Safe against concurrent writers: ``v<N>.json`` is created with If-None-Match, so exactly one
-        writer gets each N. The ``version`` field of the stored record is N.
+        writer gets each N. The ``version`` field of the stored record is N. ``previous`` (the
+        index's pointer, possibly stale) saves the listing in the common case: when its content
+        differs, the first attempt writes the version after it directly; if that version exists
+        after all, the store refuses (412) and the full check below decides.
         """
         fingerprint = record_fingerprint(record)
         document_id = record.document_id
+        if previous is None or previous.fingerprint != fingerprint:
+            guess = previous.version + 1 if previous else 1
+            written = self._create_version(record, guess, source_etag)
+            if written is not None:
+                return written
         for _ in range(CAS_ATTEMPTS):
             versions = self.list_versions(document_id)
             if versions:
@@ -404,20 +418,31 @@ class RecordStore:
                     pointer = self._pointer_for(newest, source_etag)
                     self._advance_latest(pointer)
                     return WriteResult("unchanged", pointer)
-            number = versions[-1] + 1 if versions else 1
-            stored = record.model_copy(update={"version": number})
-            body = stored.model_dump_json(indent=2).encode()
-            key = self.version_key(document_id, number)
-            if self._put(key, body, "application/json", IfNoneMatch="*"):
-                pointer = self._pointer_for(stored, source_etag)
-                self._advance_latest(pointer)
-                return WriteResult("written", pointer)
+            written = self._create_version(record, versions[-1] + 1 if versions else 1, source_etag)
+            if written is not None:
+                return written
         raise ConcurrentWriteError(f"{document_id}: gave up after {CAS_ATTEMPTS} write conflicts")
 
-    def _advance_latest(self, pointer: LatestPointer) -> None:
+    def _create_version(
+        self, record: Record, number: int, source_etag: str | None
+    ) -> WriteResult | None:
+        """Write ``v<number>.json`` if nobody has (None if somebody has) and move ``latest``."""
+        stored = record.model_copy(update={"version": number})
+        body = stored.model_dump_json(indent=2).encode()
+        if not self._put(
+            self.version_key(record.document_id, number), body, "application/json", IfNoneMatch="*"
+        ):
+            return None
+        pointer = self._pointer_for(stored, source_etag)
+        self._advance_latest(pointer, first=number == 1)
+        return WriteResult("written", pointer)
+
+    def _advance_latest(self, pointer: LatestPointer, first: bool = False) -> None:
         """Move ``latest.json`` forward (never back) with compare-and-swap."""
         key = self.latest_key(pointer.document_id)
         body = pointer.model_dump_json(indent=2).encode()
+        if first and self._put(key, body, "application/json", IfNoneMatch="*"):
+            return  # the document's first pointer: no read needed
         for _ in range(CAS_ATTEMPTS):
             current, etag = self._get_json(key)
             if current is not None:

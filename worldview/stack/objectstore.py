@@ -111,7 +111,7 @@ def weed_command(data_dir: Path, ports: WeedPorts, identities: Path) -> list[str
 
 
 def s3_ready(port: int) -> bool:
-    """The S3 gateway answers (an anonymous request gets an S3 error document, not a refusal)."""
+    """The server on ``port`` answers HTTP (an anonymous S3 request gets an error document)."""
     try:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
     except urllib.error.HTTPError:
@@ -131,7 +131,7 @@ def start(
     identities = write_identities(data_dir / "objectstore-identities.json", access_key, secret_key)
     process = processes.start(data_dir, NAME, weed_command(data_dir, ports, identities))
     processes.wait_until(
-        lambda: s3_ready(ports.s3),
+        lambda: s3_ready(ports.filer) and s3_ready(ports.s3),
         timeout,
         f"weed mini (log: {processes.log_file(data_dir, NAME)})",
         alive=lambda: process.poll() is None,
