@@ -471,12 +471,13 @@ def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
             people += split_people(item)
         elif isinstance(item, dict) and not (_types(item) & ORG_TYPES):
             name = item.get("name")
-            if isinstance(name, list):
-                name = " ".join(x for x in name if isinstance(x, str))
-            if not isinstance(name, str) and (item.get("givenName") or item.get("familyName")):
+            if not isinstance(name, str | list) and (
+                item.get("givenName") or item.get("familyName")
+            ):
                 name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
-            if isinstance(name, str):
-                people += split_people(name)
+            for one in name if isinstance(name, list) else [name]:
+                if isinstance(one, str):
+                    people += split_people(one)
     return list(dict.fromkeys(people))
 
 
@@ -528,6 +529,18 @@ def _read_page_meta(tree: LexborHTMLParser) -> _PageMeta:
     return page
 
 
+def _parsely_page(page: _PageMeta) -> dict:
+    """The JSON object some CMSs put in <meta name="parsely-page"> (title, authors, pub_date)."""
+    raw = page.first("parsely-page")
+    if not raw or len(raw) > MAX_JSON_LD_CHARS:
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _hints_from_meta(page: _PageMeta) -> MarkupHints:
     hints = MarkupHints()
     art = page.article_ld or {}
@@ -559,7 +572,10 @@ def _hints_from_meta(page: _PageMeta) -> MarkupHints:
     )
     hints.title = hints.title or page.title_tag
 
+    parsely = _parsely_page(page)
     ld_authors = _ld_people(art.get("author"), by_id) if art.get("author") else []
+    if not ld_authors and parsely.get("authors"):
+        ld_authors = _ld_people(parsely["authors"], by_id)
     if ld_authors:
         hints.authors = ld_authors
     else:
@@ -573,7 +589,7 @@ def _hints_from_meta(page: _PageMeta) -> MarkupHints:
                 hints.authors = people
                 break
 
-    hints.published = parse_date(_ld_text(art.get("datePublished")))
+    hints.published = parse_date(_ld_text(art.get("datePublished")) or parsely.get("pub_date"))
     hints.updated = parse_date(_ld_text(art.get("dateModified")))
     for key in PUBLISHED_KEYS:
         if hints.published:
@@ -1254,6 +1270,18 @@ def _is_link_list(node: LexborNode) -> bool:
     return linked == len(items) and len(items) >= 2
 
 
+def _drop_empty_headings(blocks: list[Block]) -> list[Block]:
+    """A plain heading with nothing under it (its related-links list was dropped) goes too."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        if block.kind is BlockKind.HEADING and block.role is None:
+            nxt = next((b for b in blocks[i + 1 :] if b.role not in {"bio"}), None)
+            if nxt is None or (nxt.kind is BlockKind.HEADING and nxt.level <= block.level):
+                continue
+        out.append(block)
+    return out
+
+
 def _merge_bylines(blocks: list[Block]) -> list[Block]:
     """Consecutive byline pieces ("Jane Doe" "John Roe") become one "By Jane Doe and John Roe"."""
     out: list[Block] = []
@@ -1317,7 +1345,7 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     emitter.run(root)
     for bio in _trailing_bios(root):
         emitter.run(bio)
-    blocks = _merge_bylines(emitter.blocks)
+    blocks = _drop_empty_headings(_merge_bylines(emitter.blocks))
     # The headline leads even when the page prints its byline or date above it.
     title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
     if title_at:

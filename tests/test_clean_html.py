@@ -405,3 +405,27 @@ def test_article_container_with_a_modifier_class_is_kept():
 )  # fmt: skip
 def test_strip_site_name_drops_dates_and_sections(title, sites, want):
     assert strip_site_name(title, sites) == want
+
+
+def test_parsely_page_and_json_ld_name_lists():
+    parsely = (
+        '{"title": "T", "pub_date": "2024-05-06T10:00:00Z", "authors": ["Anna Lee", "Omar Haddad"]}'
+    )
+    page = f"<html><head><meta name='parsely-page' content='{parsely}'></head><body>" + ARTICLE
+    _, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Anna Lee", "Omar Haddad"] and hints.published == "2024-05-06"
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "Article", "author": '
+        '{"@type": "Person", "name": ["Anna Lee", "Omar Haddad"]}}</script></head><body>' + ARTICLE
+    )
+    assert html_to_blocks(page)[1].authors == ["Anna Lee", "Omar Haddad"]
+
+
+def test_heading_left_empty_by_dropped_links_goes_too():
+    page = (
+        "<body><article><h1>A Headline About Moscow</h1>" + ARTICLE * 3
+        + "<h2>More on this topic</h2><ul><li><a href='/a'>First other story here</a></li>"
+        "<li><a href='/b'>Second other story here</a></li></ul></article>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert [b.kind for b in blocks] == [BlockKind.HEADING] + [BlockKind.PARAGRAPH] * 3
