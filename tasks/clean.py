@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from tasks._prefect import prefect_task
+from tasks.clean_text import FRONT_LINE
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 
 PHOTO_LINE = re.compile(
@@ -43,7 +44,9 @@ DISCLAIMER = re.compile(
 # "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
 BIO = re.compile(
     r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
-    r"(?:is|was|serves\s+as|has\s+been|works\s+as)\s+(?:an?|the|currently|also|now|formerly)\b",
+    r"(?:is|was|serves\s+as|has\s+been|works\s+as)\s+"
+    r"(?:an?|the|currently|also|now|formerly|(?:senior|deputy|associate|assistant|executive)\s+)?"
+    r"\w",
 )
 BIO_ROLE = re.compile(
     r"\b(?:fellow|scholar|director|professor|analyst|researcher|expert|editor|journalist|"
@@ -100,6 +103,7 @@ KICKER = re.compile(
     re.I,
 )
 SENTENCE_LIKE = re.compile(r"[a-z]{2}\.(?:\s|$)")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
 
@@ -259,30 +263,43 @@ def move_side_material(doc: CleanedDocument) -> None:
 
 
 def lift_kicker(doc: CleanedDocument) -> None:
-    """A publication-type label over the headline ("ANALYSIS", "Commentary") is the type, not
-    the title: it moves to ``publication_type`` and the line under it becomes the title."""
+    """A publication-type label over the headline ("ANALYSIS", "Expert comment") is the type,
+    not the title: it moves to ``publication_type``, and the first headline-like line under it
+    (past any date or byline lines) becomes the title."""
     blocks = doc.blocks
     title_at = next((i for i, b in enumerate(blocks[:6]) if b.role == "title"), None)
     if title_at is None:
         return
-    kicker_at = None
     if title_at > 0 and KICKER.match(blocks[title_at - 1].text):
         kicker_at = title_at - 1
-    elif (
-        KICKER.match(blocks[title_at].text)
-        and title_at + 1 < len(blocks)
-        and blocks[title_at + 1].kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
-        and len(blocks[title_at + 1].text) <= 250
-        and not SENTENCE_LIKE.search(blocks[title_at + 1].text)
-    ):
+    elif KICKER.match(blocks[title_at].text):
+        headline_at = next(
+            (
+                j
+                for j in range(title_at + 1, min(len(blocks), title_at + 5))
+                if _could_be_headline(blocks[j])
+            ),
+            None,
+        )
+        if headline_at is None:
+            return
         kicker_at = title_at
-        nxt = blocks[title_at + 1]
-        blocks[title_at + 1] = Block(BlockKind.HEADING, nxt.text, level=1, role="title")
-    if kicker_at is None:
+        headline = blocks[headline_at]
+        blocks[headline_at] = Block(BlockKind.HEADING, headline.text, level=1, role="title")
+    else:
         return
     label = blocks[kicker_at].text.strip(" :")
     doc.publication_type = doc.publication_type or (label.title() if label.isupper() else label)
     del blocks[kicker_at]
+
+
+def _could_be_headline(block: Block) -> bool:
+    text = block.text
+    if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or len(text) > 250:
+        return False
+    if SENTENCE_LIKE.search(text) or FRONT_LINE.match(text):
+        return False
+    return not (YEAR.search(text) and len(text.split()) <= 6)  # a date line
 
 
 def clean(text: str, fmt: Format) -> CleanedDocument:

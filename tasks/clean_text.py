@@ -55,9 +55,22 @@ def _lines_are_separate(lines: list[str]) -> bool:
         return False
     if len(set(lines)) < len(lines):
         return True
-    if len(lines) <= 4 and any(FRONT_LINE.match(line) for line in lines):
+    # Wrapped prose continues sentences, so some line after the first starts in lower case;
+    # a stack of labels, dates, headline and dek never does.
+    continued = any(line[:1].islower() for line in lines[1:])
+    if not continued and len(lines) <= 8 and any(FRONT_LINE.match(line) for line in lines):
         return True
     return all(SENTENCE_END.search(line) for line in lines[:-1])
+
+
+def _is_header_stack(lines: list[str]) -> bool:
+    """The document's first lines: short, none continuing the one before, one headline-like."""
+    return (
+        len(lines) <= 8
+        and all(len(line) <= TITLE_MAX_CHARS for line in lines)
+        and not any(line[:1].islower() for line in lines[1:])
+        and any(looks_like_heading(line, as_title=True) for line in lines)
+    )
 
 
 def text_to_blocks(text: str) -> list[Block]:
@@ -69,7 +82,7 @@ def text_to_blocks(text: str) -> list[Block]:
             continue
         if any(BULLET.match(line) for line in lines):
             _add_list_chunk(lines, blocks)
-        elif _lines_are_separate(lines):
+        elif _lines_are_separate(lines) or (not blocks and _is_header_stack(lines)):
             for line in lines:
                 blocks.append(_line_block(line, first=not blocks))
         elif len(lines) > 1 and all(looks_like_heading(line) for line in lines) and not blocks:

@@ -69,10 +69,17 @@ BIO_NAME = re.compile(
 )
 BIO_IN_TEXT = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
-    r"(?:is|was|serves)\s+(?:an?|the)\b"
+    r"(?:is|was|serves)\s+(?:an?\s|the\s|(?:senior|deputy|associate|assistant|executive)\s|"
+    r"director|head|professor|editor|chair|president|founder)"
 )
 # Where the organisation starts in a bio: "... fellow at Z", "... scholar with the ... Y".
-AFFILIATION_LEAD = re.compile(r"\b(?:at|with|of|for|in)\s+(?=(?:the\s+)?\S)")
+# Where the organisation starts: "at"/"with" name the employer; "of"/"for" only when neither
+# does ("director of the Carnegie Center"). "in" names places and fields, not employers.
+AFFILIATION_LEADS = (
+    re.compile(r"\b(?:at|with)\s+(?=\S)"),
+    re.compile(r"\b(?:of|for)\s+(?=\S)"),
+)
+FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
 AFFILIATION_END = re.compile(
     r"(?:,|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|"
     r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
@@ -151,13 +158,16 @@ def names_from_byline(line: str) -> list[str]:
 def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
     """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"."""
     text = bio[len(name) :] if name and bio.startswith(name) else bio
-    for lead in AFFILIATION_LEAD.finditer(text):
-        rest = text[lead.end() :]
-        end = AFFILIATION_END.search(rest)
-        phrase = rest[: end.start()] if end else rest
-        phrase = LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,")
-        if phrase and phrase[0].isupper() and len(phrase) <= 120:
-            return phrase
+    if end := FIRST_SENTENCE_END.search(text):
+        text = text[: end.start() + 3]  # the sentence that says what the person is now
+    for leads in AFFILIATION_LEADS:
+        for lead in leads.finditer(text):
+            rest = text[lead.end() :]
+            end = AFFILIATION_END.search(rest)
+            phrase = rest[: end.start()] if end else rest
+            phrase = LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,")
+            if phrase and phrase[0].isupper() and len(phrase) <= 120:
+                return phrase
     return None
 
 

@@ -188,8 +188,9 @@ def _is_dateline(block: Block) -> bool:
     return len(DATE_IN_TEXT.sub(" ", block.text).split()) <= DATELINE_MAX_OTHER_WORDS
 
 
-def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:
+def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: list[str] = ()) -> int:
     """Consume subtitle, bylines and datelines after the title; return the first body index."""
+    bio_names = {" ".join(b.split()[:2]) for b in bios}
     i = start
     while i < len(blocks):
         block = blocks[i]
@@ -208,9 +209,16 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments) -> int:
                 segments.bylines.append(block.text)
         elif READING_TIME.match(block.text):
             pass
-        elif _is_name_line(block.text) and _next_to_dateline(blocks, i):
+        elif _is_name_line(block.text) and (
+            _next_to_dateline(blocks, i) or _names_a_bio(block.text, bio_names)
+        ):
             segments.bylines.append(block.text)  # "Jane Roe" over or under the date
-        elif segments.subtitle is None and i == start and _is_subtitle(blocks, i):
+        elif segments.subtitle is None and (
+            i == start
+            and _is_subtitle(blocks, i, bio_names)
+            or block.role in ("subtitle", "emphasis")
+            and len(block.text) <= 300
+        ):
             segments.subtitle = block.text
         else:
             break
@@ -226,11 +234,16 @@ def _is_name_line(text: str) -> bool:
     return all(NAME_WORD.match(w) for w in words) and not NOT_NAME_WORD.search(text)
 
 
+def _names_a_bio(text: str, bio_names: set[str]) -> bool:
+    """A name line whose person has a bio below ("Dr James Nixey" + "James Nixey is ...")."""
+    return any(name in text for name in bio_names)
+
+
 def _next_to_dateline(blocks: list[Block], i: int) -> bool:
     return any(0 <= j < len(blocks) and _is_dateline(blocks[j]) for j in (i - 1, i + 1))
 
 
-def _is_subtitle(blocks: list[Block], i: int) -> bool:
+def _is_subtitle(blocks: list[Block], i: int, bio_names: set[str] = frozenset()) -> bool:
     block = blocks[i]
     if block.role == "subtitle":
         return True
@@ -245,6 +258,8 @@ def _is_subtitle(blocks: list[Block], i: int) -> bool:
         return False
     # Directly followed by the byline or date, or a heading that has no text under it.
     if _is_byline(following) or _is_dateline(following):
+        return True
+    if _is_name_line(following.text) and _names_a_bio(following.text, bio_names):
         return True
     return block.kind == BlockKind.HEADING and following.kind == BlockKind.HEADING
 
@@ -283,7 +298,7 @@ def segment(doc: CleanedDocument) -> Segments:
             segments.bylines.append(block.text)
         elif _is_dateline(block):
             segments.datelines.append(block.text)
-    body_start = _front_matter(blocks, title_index + 1, segments)
+    body_start = _front_matter(blocks, title_index + 1, segments, doc.bios)
     content = segments.content
 
     body: list[_Body] = []

@@ -149,3 +149,39 @@ def test_bylines_in_their_common_shapes(front: str, names: list[str], published)
     meta = extract_metadata(doc, segment(doc))
     assert [a.name for a in meta.authors] == names
     assert meta.published == published
+
+
+HEADER_STACK = """Expert comment
+Published 3 March 2025
+Updated 5 March 2025
+Russia’s Pivot to the Global South Is Running Out of Steam
+The Kremlin’s courtship of Africa and Asia delivers votes and headlines, but little else.
+
+Dr James Nixey and Olena Petrenko
+
+Since 2022, Moscow has invested heavily in its image across the Global South. Russian diplomats
+have toured African capitals, and the Kremlin hosted two Russia–Africa summits.
+
+Votes, not vassals
+
+Most states that abstain on Ukraine resolutions do so to keep their options open.
+
+James Nixey is director of the Russia and Eurasia Programme at Chatham House. Olena Petrenko is an
+academy associate at the Kyiv School of Economics.
+"""
+
+
+def test_a_stacked_header_with_type_dates_headline_dek_and_names() -> None:
+    doc = clean(HEADER_STACK, Format.TEXT)
+    seg = segment(doc)
+    meta = extract_metadata(doc, seg)
+    assert meta.title == "Russia’s Pivot to the Global South Is Running Out of Steam"
+    assert meta.subtitle.startswith("The Kremlin’s courtship of Africa")
+    assert meta.publication_type == "Expert comment"
+    assert (meta.published, meta.updated) == ("2025-03-03", "2025-03-05")
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("James Nixey", "Chatham House"),
+        ("Olena Petrenko", "Kyiv School of Economics"),
+    ]
+    assert seg.content.headings == ["Votes, not vassals"]
+    assert len(seg.content.paragraphs) == 2
