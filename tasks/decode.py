@@ -98,6 +98,23 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def _utf16_other_script(data: bytes) -> tuple[str, str]:
+    """UTF-16 without a BOM in a non-Latin script (Cyrillic: "\x1f\x04") has NULs only at its
+    spaces and punctuation. Accept a UTF-16 reading only if it looks like prose — spaces between
+    words, no control characters — which decoded binary never does; otherwise it is binary."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        if len(data) % 2:
+            break
+        sample = data[:SNIFF_BYTES].decode(codec, errors="replace")  # may cut a pair in two
+        spaces = sample.count(" ") + sample.count("\n")
+        if spaces >= 0.08 * len(sample) and not CONTROL_CHARS.search(sample):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                continue
+    raise UnsupportedInputError("binary input: contains NUL bytes, not a text file")
+
+
 def _declared_charset(head: bytes) -> str | None:
     match = DECLARED_CHARSET.search(head)
     if not match:
@@ -193,7 +210,7 @@ def decode_bytes(data: bytes, *, max_bytes: int | None = None) -> DecodedText:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"looks like {utf16} but: {exc}") from None
         elif b"\x00" in data:
-            raise UnsupportedInputError("binary input: contains NUL bytes, not a text file")
+            text, encoding = _utf16_other_script(data)
         else:
             try:
                 text, encoding = data.decode("utf-8"), "utf-8"

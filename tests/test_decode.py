@@ -108,3 +108,18 @@ def test_empty_and_whitespace_are_clear_errors(data: bytes) -> None:
 def test_size_limit_is_enforced_before_decoding() -> None:
     with pytest.raises(UnsupportedInputError, match="over the 10-byte limit"):
         decode_bytes(b"x" * 11, max_bytes=10)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_cyrillic_utf16_without_bom_is_recognised(codec: str) -> None:
+    text = "Россия заявляет, что нынешняя международная система угрожает её суверенитету.\n" * 3
+    decoded = decode_bytes(text.encode(codec))
+    assert (decoded.text, decoded.encoding) == (text, codec)
+
+
+def test_random_binary_with_nuls_is_not_read_as_utf16() -> None:
+    import random
+
+    rng = random.Random(5)
+    with pytest.raises(UnsupportedInputError, match="binary"):
+        decode_bytes(bytes(rng.randrange(256) for _ in range(4000)))
