@@ -73,7 +73,8 @@ def outcome_from_pointer(key: str, status: str, pointer: LatestPointer, t0: floa
 
 def process_one(
     store: RecordStore, ref: SourceRef, tagger: Tagger | None, config: str
-) -> DocumentOutcome:
+) -> tuple[DocumentOutcome, LatestPointer | None]:
+    """One source -> (outcome, the new latest pointer or None when it failed)."""
     from worldview.pipeline import process_document
 
     t0 = time.perf_counter()
@@ -90,7 +91,8 @@ def process_one(
             media_type=media_type_from(fetched.content_type),
         )
         result = store.put_version(record, source_etag=fetched.etag, previous=ref.previous)
-        return outcome_from_pointer(ref.key, result.status, result.pointer, t0)
+        outcome = outcome_from_pointer(ref.key, result.status, result.pointer, t0)
+        return outcome, result.pointer
     except Exception as exc:
         if _is_store_failure(exc):
             raise
@@ -107,7 +109,7 @@ def process_one(
             reason=reason,
             data=fetched.data if fetched else None,
         )
-        return DocumentOutcome(
+        outcome = DocumentOutcome(
             key=ref.key,
             document_id=document_id,
             status="failed",
@@ -116,6 +118,7 @@ def process_one(
             error_key=error_key,
             seconds=round(time.perf_counter() - t0, 3),
         )
+        return outcome, None
 
 
 def process_batch(bucket: str, refs: list[SourceRef], themes: bool) -> list[DocumentOutcome]:
@@ -123,7 +126,7 @@ def process_batch(bucket: str, refs: list[SourceRef], themes: bool) -> list[Docu
     store = RecordStore.from_settings(bucket=bucket)
     tagger = load_tagger(themes)
     config = tagger_config(tagger)
-    return [process_one(store, ref, tagger, config) for ref in refs]
+    return [process_one(store, ref, tagger, config)[0] for ref in refs]
 
 
 def find_unprocessed(
