@@ -20,7 +20,8 @@ from tasks.clean_text import FRONT_LINE
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 
 PHOTO_LINE = re.compile(
-    r"^(?:photo|photograph|image|picture|caption|top\s+(?:image|photo)|above)\s*[:：]\s*"
+    r"^(?:photo|photograph|image|picture|caption|top\s+(?:image|photo)|above)"
+    r"(?:\s+(?:credit|courtesy))?\s*[:：]\s*"
     r"(?P<rest>\S.*)$",
     re.I,
 )
@@ -43,7 +44,7 @@ DISCLAIMER = re.compile(
 )
 # "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
 BIO = re.compile(
-    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
+    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*(?:,[^,]{3,100},)?\s*,?\s+"
     r"(?:is|was|serves\s+as|has\s+been|works\s+as)\s+"
     r"(?:an?|the|currently|also|now|formerly|(?:senior|deputy|associate|assistant|executive)\s+)?"
     r"\w",

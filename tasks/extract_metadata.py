@@ -38,7 +38,7 @@ MONTH_NUMBERS = {
     )
     for m in names
 }
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
 NUMERIC_DATE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
@@ -65,7 +65,8 @@ NOT_A_NAME = re.compile(
 )
 NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")
 BIO_NAME = re.compile(
-    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+(?:is|was|serves|has|works)\b"
+    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*(?:,[^,]{3,100},)?\s*,?\s+"
+    r"(?:is|was|serves|has|works)\b"
 )
 BIO_IN_TEXT = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
@@ -81,7 +82,7 @@ AFFILIATION_LEADS = (
 )
 FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
 AFFILIATION_END = re.compile(
-    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|"
+    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|\s+(?:based\s+)?in\s+(?=[A-Z])|"
     r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
 )
 LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")

@@ -37,7 +37,7 @@ MONTHS = (
 )
 DATE_IN_TEXT = re.compile(
     rf"\b(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b",
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b",
     re.I,
 )
 DATELINE_MAX_CHARS = 120
@@ -47,7 +47,8 @@ READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
 TAKEAWAY_MAX_CHARS = 300
 PULL_QUOTE_MIN_CHARS = 40
 PULL_QUOTE_MAX_CHARS = 400
-PULL_QUOTE_WINDOW = 20  # paragraphs either side
+PULL_QUOTE_WINDOW = 20
+ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*")  # paragraphs either side
 CAPTION_MAX_CHARS = 500
 # A credit at the end of a caption: "(Name/Agency)", "(Photo: X)", "Photo: X", "Photo by X".
 CREDIT_LABEL = (
@@ -277,7 +278,10 @@ def _pull_quotes(body: list[_Body]) -> set[int]:
         if item.block.kind not in (BlockKind.QUOTE, BlockKind.PARAGRAPH):
             continue
         neighbours = range(max(0, i - PULL_QUOTE_WINDOW), min(len(body), i + PULL_QUOTE_WINDOW + 1))
-        if not any(j != i and item.key in body[j].key for j in neighbours):
+        # A pull quote may drop words with an ellipsis: every piece must be in one paragraph.
+        pieces = [_key(p) for p in ELLIPSIS.split(text)] if ELLIPSIS.search(text) else [item.key]
+        pieces = [p for p in pieces if len(p) >= 15] or [item.key]
+        if not any(j != i and all(p in body[j].key for p in pieces) for j in neighbours):
             continue
         # A paragraph of several sentences that another repeats is a repeat, not a pull quote.
         if item.block.kind == BlockKind.QUOTE or len(sentence_spans(text)) == 1:

@@ -185,3 +185,26 @@ def test_a_stacked_header_with_type_dates_headline_dek_and_names() -> None:
     ]
     assert seg.content.headings == ["Votes, not vassals"]
     assert len(seg.content.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    ("bio", "affiliation"),
+    [
+        (
+            "Jane Roe, a former U.S. ambassador to Russia, is a distinguished fellow at Brookings.",
+            "Brookings",
+        ),
+        (
+            "Jane Roe is a senior fellow at the Institute for Security Studies in Pretoria.",
+            "Institute for Security Studies",
+        ),
+        ("Jane Roe is the director of the Kennan Institute.", "Kennan Institute"),
+        ("Jane Roe is an independent analyst based in Berlin.", None),
+    ],
+)
+def test_more_bio_shapes(bio: str, affiliation: str | None) -> None:
+    assert affiliation_from_bio(bio, "Jane Roe") == affiliation
+
+
+def test_slashed_and_dotted_iso_dates() -> None:
+    assert parse_date("2024/08/08") == parse_date("2024.8.8") == "2024-08-08"

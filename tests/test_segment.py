@@ -201,3 +201,17 @@ def test_a_photo_line_with_only_a_name_is_a_credit() -> None:
     text = "A Title\n\nThe body paragraph is long enough to be prose.\n\nPhoto: Reuters\n"
     images = segment(clean(text, Format.TEXT)).content.images
     assert [(i.caption, i.credit) for i in images] == [(None, "Reuters")]
+
+
+def test_a_pull_quote_shortened_with_an_ellipsis() -> None:
+    text = (
+        "A Title\n\nThe Kremlin wants, in the end, a buffer zone of vassal states around Russia. "
+        "It has said so for years.\n\n"
+        "“The Kremlin wants … a buffer zone of vassal states around Russia.”\n\n"
+        "Another paragraph, long enough to be prose in the article.\n"
+    )
+    content = segment(clean(text, Format.TEXT)).content
+    assert content.pull_quotes == [
+        "“The Kremlin wants … a buffer zone of vassal states around Russia.”"
+    ]
+    assert len(content.paragraphs) == 2
