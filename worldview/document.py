@@ -41,8 +41,9 @@ class Block:
     level: int = 0  # heading level; list nesting depth
     src: str | None = None
     alt: str | None = None
-    # A role the markup or the cleaner already knows ("title", "subtitle", "byline", "dateline",
-    # "takeaways_heading", "caption", ...); None for ordinary body blocks.
+    # A role the markup or the cleaner already knows: "title", "subtitle", "byline", "dateline",
+    # "bio", "takeaways_heading", "caption", or "emphasis" (a paragraph set wholly in italics or
+    # bold, e.g. a Markdown dek); None for ordinary body blocks. segment/clean read them all.
     role: str | None = None
     # Photo credit when the markup sets it apart from the caption (HTML); text keeps it too.
     credit: str | None = None
