@@ -68,7 +68,8 @@ CHROME_STRONG = re.compile(
     r"ads?(?=$|[\s_-])|advert|adsbygoogle|dfp|gpt-ad|sponsor|promo(?!t)|taboola|outbrain|"
     r"paywall|popup|modal|overlay|skip-?(?:link|to)|sr-only|visually-?hidden|screen-reader|"
     r"hidden(?=$|\s)|d-none(?=$|\s)|print-only|twitter-tweet|instagram-media|tiktok-embed|"
-    r"donate|donation|tags?(?=$|[\s_-])|tag-?list|topics?-?list|keywords|post-?tags|"
+    r"donate|donation|tags(?=$|[\s_-])|tag(?=$|\s)|tags?-?(?:list|links|cloud)|tagcloud|"
+    r"topics?-?list|keywords|(?:post|entry|article)-?tags|"
     r"pagination|pager(?=$|[\s_-])|next-prev|prev-next|toolbar|tools(?=$|\s)|utility|"
     r"follow-us|subnav|sub-nav|mega-?menu)",
     re.I,
@@ -681,6 +682,8 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
             continue
         if _has_ancestor_in(node, chosen_ids):
             continue  # already going with an enclosing element: no need to weigh it
+        if label == "header" and not strong and _inside(node, "article"):
+            continue  # "story-header__meta" inside the article holds its byline and date
         checked += 1
         if checked > MAX_CHROME_CANDIDATES:
             break
@@ -704,6 +707,7 @@ SOFT_CHROME = (
     "utility",
     "print",
     "hidden",
+    "paywall",
 )
 
 
@@ -1011,6 +1015,12 @@ class _Emitter:
             credit_nodes = [
                 n for n in caption_node.css("[class],[id]") if ROLE_CREDIT.search(_classes(n))
             ]
+            if not credit_nodes:  # <figcaption>Caption. <cite>Jane Doe/AP</cite></figcaption>
+                last = caption_node.last_child
+                while last is not None and last.is_text_node and not last.text().strip():
+                    last = last.prev
+                if last is not None and last.tag in {"cite", "small"} and len(last.text()) < 120:
+                    credit_nodes = [last]
             if credit_nodes:
                 credit = normalize_space(credit_nodes[0].text().replace(BR, " "))
                 credit = CREDIT_PREFIX.sub("", credit).strip(" ()[]") or None

@@ -429,3 +429,34 @@ def test_heading_left_empty_by_dropped_links_goes_too():
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     assert [b.kind for b in blocks] == [BlockKind.HEADING] + [BlockKind.PARAGRAPH] * 3
+
+
+def test_wordpress_post_classes_do_not_mark_the_article_as_chrome():
+    comments = "".join(
+        f"<li class='comment'><p>{'A long reader comment that goes on and on. ' * 6}</p></li>"
+        for _ in range(12)
+    )
+    page = (
+        "<body><article class='post type-post tag-russia tag-nato category-analysis hentry'>"
+        "<h1 class='entry-title'>A Headline About Russia and NATO</h1>"
+        "<div class='entry-content'>" + ARTICLE * 2 + "</div></article>"
+        "<div class='comments-area'><ol>" + comments + "</ol></div>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert [b.kind for b in blocks] == [BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
+
+
+def test_article_header_meta_and_cite_credit():
+    page = (
+        "<body><article><div class='story-header'><h1>Headline About the Kremlin</h1></div>"
+        "<div class='story-header__meta'><span class='author-name'>Jane Doe</span></div>"
+        + ARTICLE * 2
+        + "<figure><img src='/a.jpg' alt='x'><figcaption>Putin in Moscow. "
+        "<cite>Jane Roe/Reuters</cite></figcaption></figure></article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert blocks[1].role == "byline" and hints.authors == ["Jane Doe"]
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert (
+        image.credit == "Jane Roe/Reuters" and image.text == "Putin in Moscow. (Jane Roe/Reuters)"
+    )
