@@ -139,7 +139,7 @@ def quick_retries(monkeypatch):
 # --- the object store killed and restarted mid-batch -----------------------------------------
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_store_killed_and_restarted_mid_batch(store, object_store, prefect_harness, quick_retries):
     """SIGKILL (no clean shutdown, no flush) while ``ingest`` writes, restart two seconds later."""
     from flows.ingest import IngestRequest, ingest_flow
@@ -247,7 +247,7 @@ def fill(disk: Path) -> Path:
     return filler
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_disk_full_under_the_store(store_on_small_disk, prefect_harness, quick_retries):
     """The store's disk fills up during a batch: writes fail, nothing is half-written, and once
     space is back the next ingest writes every record."""
@@ -281,6 +281,49 @@ def test_disk_full_under_the_store(store_on_small_disk, prefect_harness, quick_r
     assert_every_upload_has_its_record(small, uploaded, records)
 
 
+DISK_FULL_REPLY = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We '
+    b"encountered an internal error, please try again.</Message></Error>"
+)
+
+
+class _Reply:
+    """The raw body botocore reads from an injected response."""
+
+    def stream(self, **kwargs):
+        yield DISK_FULL_REPLY
+
+
+@pytest.mark.timeout(600)
+def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_retries):
+    """Where no small disk can be mounted (not root), the same fault at the HTTP boundary: every
+    PutObject gets the reply SeaweedFS gives on a full disk (HTTP 500 InternalError; see
+    ``test_disk_full_under_the_store``). Reads still work, as they do on a full disk."""
+    from botocore.awsrequest import AWSResponse
+
+    from flows.ingest import IngestRequest, ingest_flow
+
+    uploaded = upload(store, documents(6))
+    events = store.client.meta.events  # the process-wide client the flows' tasks use too
+
+    def disk_full(request, **kwargs):
+        return AWSResponse(request.url, 500, {"Content-Type": "application/xml"}, _Reply())
+
+    events.register_first("before-send.s3.PutObject", disk_full, unique_id="disk-full")
+    try:
+        state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
+    finally:
+        events.unregister("before-send.s3.PutObject", unique_id="disk-full")
+    say("disk full (injected)", state)
+    assert state.is_failed() and "InternalError" in state.message
+    assert not audit(store), "nothing can have been written"
+    summary = ingest_flow(IngestRequest(bucket=store.bucket))
+    print(f"[disk full (injected)] after space is back: {summary.totals}")
+    records = audit(store)
+    assert all(len(v) == 1 for v in records.values())
+    assert_every_upload_has_its_record(store, uploaded, records)
+
+
 def _can_write(store) -> bool:
     try:
         store.client.put_object(Bucket=store.bucket, Key="probe/disk", Body=b"x" * 4096)
@@ -293,7 +336,7 @@ def _can_write(store) -> bool:
 # --- two watchers at once ------------------------------------------------------------------
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)
 def test_two_watchers_start_each_upload_once(store):
     """Two watchers poll the same prefix; every upload (key, ETag) is started exactly once.
 
@@ -360,7 +403,7 @@ def test_two_watchers_start_each_upload_once(store):
 # --- the same object uploaded twice within a second ----------------------------------------
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)
 def test_same_content_uploaded_twice_within_a_second(store, prefect_harness):
     from flows.process_document import SourceObject, process_document_flow
 
@@ -386,7 +429,7 @@ def test_same_content_uploaded_twice_within_a_second(store, prefect_harness):
     assert [len(v) for v in records.values()] == [1]
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)
 def test_new_content_uploaded_while_the_old_is_processed(store, prefect_harness):
     """Upload A; a run fetches A; B replaces A 0.3 s later and its run finishes first; A's run
     then writes. Versions stay contiguous and complete; ``latest`` shows A (older content) until
@@ -436,7 +479,7 @@ print("FINAL-STATE", state.type.value, (state.message or "").replace("\\n", " ")
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(400)
+@pytest.mark.timeout(600)
 def test_prefect_server_restarted_mid_run(store, object_store, tmp_path):
     """A real ``prefect server`` (own home, free port) is stopped while an ``ingest`` run in another
     process writes records, and started again. The run ends (crashed or failed, never hanging),

@@ -272,7 +272,7 @@ def test_settings_never_show_secrets():
     assert "very-secret-value-1" not in shown and "very-secret-2" not in shown
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_no_credential_in_logs_records_or_artifacts(object_store, store, prefect_harness, caplog):
     """Run the real flows (a good and a bad document, one refused request) and search every
     object in the bucket, the store's log, the Python log and the Prefect artifacts and run
