@@ -174,6 +174,8 @@ def normalize_space(text: str) -> str:
     """Collapse whitespace (str.split covers Unicode spaces, NBSP included) and zero-widths."""
     if "\u200b" in text or "\ufeff" in text or "\u200c" in text or "\u200d" in text:
         text = ZERO_WIDTH.sub(" ", text)
+    if BR in text:
+        text = text.replace(BR, " ")
     return " ".join(text.split())
 
 
@@ -304,6 +306,14 @@ NOT_PERSON_WORDS = re.compile(
 )
 
 
+# "Jane Doe, Senior Fellow": the part after the comma is a job, not a second author.
+JOB_TITLE = re.compile(
+    r"\b(fellow|director|professor|editor|correspondent|analyst|reporter|contributor|president|"
+    r"chair|staff|desk|researcher|associate|intern|writer|columnist|programme|program)s?\b",
+    re.I,
+)
+
+
 def looks_like_person(name: str) -> bool:
     """A person's name as bylines print it: 2-5 capitalised words, no titles or dates."""
     words = name.split()
@@ -326,7 +336,7 @@ def split_people(value: str, *, last_first: bool = False) -> list[str]:
         parts = [f"{parts[1]} {parts[0]}"]
     out = []
     for p in parts:
-        if (name := clean_person(p)) and name not in out:
+        if (name := clean_person(p)) and name not in out and not JOB_TITLE.search(name):
             out.append(name)
     return out
 
@@ -411,6 +421,7 @@ PUBLISHED_KEYS = (
     "parsely-pub-date", "sailthru.date", "article.published", "datepublished", "pubdate",
     "publishdate", "publish-date", "publish_date", "published_date", "publication_date",
     "release_date", "date", "og:pubdate", "article_date_original", "originalpublicationdate",
+    "article:published", "dc.created", "datecreated", "bt:pubdate", "published_time",
 )  # fmt: skip
 MODIFIED_KEYS = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
@@ -530,6 +541,12 @@ def _read_page_meta(tree: LexborHTMLParser) -> _PageMeta:
     return page
 
 
+def _full_names_first(people: list[str]) -> list[str]:
+    """'Jane Doe, John Roe, Reuters': a one-word entry beside full names is the agency."""
+    full = [p for p in people if len(p.split()) >= 2]
+    return full or people
+
+
 def _parsely_page(page: _PageMeta) -> dict:
     """The JSON object some CMSs put in <meta name="parsely-page"> (title, authors, pub_date)."""
     raw = page.first("parsely-page")
@@ -578,7 +595,7 @@ def _hints_from_meta(page: _PageMeta) -> MarkupHints:
     if not ld_authors and parsely.get("authors"):
         ld_authors = _ld_people(parsely["authors"], by_id)
     if ld_authors:
-        hints.authors = ld_authors
+        hints.authors = _full_names_first(ld_authors)
     else:
         for key in AUTHOR_KEYS:
             values = page.meta.get(key, [])
@@ -587,7 +604,7 @@ def _hints_from_meta(page: _PageMeta) -> MarkupHints:
                 people += split_people(value, last_first=key == "citation_author")
             people = [p for p in dict.fromkeys(people) if _norm_key(p) != _norm_key(site or "")]
             if people:
-                hints.authors = people
+                hints.authors = _full_names_first(people)
                 break
 
     hints.published = parse_date(_ld_text(art.get("datePublished")) or parsely.get("pub_date"))
