@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from tasks._prefect import prefect_task
-from tasks.clean_text import FRONT_LINE
+from tasks.clean_text import FRONT_LINE, looks_like_heading
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 
 PHOTO_LINE = re.compile(
@@ -96,13 +96,17 @@ BOILERPLATE = re.compile(
     re.I,
 )
 BOILERPLATE_MAX_CHARS = 200
+RELATED_ITEM_MAX_CHARS = 160
 KICKER = re.compile(
-    r"^(?:analysis|commentary|opinion|op-ed|report|(?:policy|issue|research)\s+brief|brief|"
+    r"^(?:[A-Z][\w&.’'-]*\s+){0,2}"  # "RUSI Commentary", "ECFR Policy Brief"
+    r"(?P<type>analysis|commentary|opinion|op-ed|report|(?:policy|issue|research)\s+brief|brief|"
     r"research|article|explainer|interview|q\s*&\s*a|in-depth|feature|essay|blog(?:\s+post)?|"
     r"expert\s+comment|perspectives?|(?:working|policy|research|occasional)\s+paper|"
     r"backgrounder|insight|insights|long\s+read|review)\s*:?$",
     re.I,
 )
+# "Home | Research | Experts | Events": a menu, in any format.
+MENU_LINE = re.compile(r"^[^|•·]{1,30}(?:\s[|•·]\s[^|•·]{1,30}){2,}$")
 SENTENCE_LIKE = re.compile(r"[a-z]{2}\.(?:\s|$)")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 REPEAT_MIN_CHARS = 12
@@ -226,13 +230,24 @@ def move_side_material(doc: CleanedDocument) -> None:
     after_about_heading = False
     skipping_related = False
     dropping_section = False
+
+    def _opens_text(i: int) -> bool:
+        following = doc.blocks[i + 1] if i + 1 < count else None
+        return (
+            following is not None
+            and following.kind == BlockKind.PARAGRAPH
+            and (len(following.text) >= RELATED_ITEM_MAX_CHARS)
+        )
+
     for index, block in enumerate(doc.blocks):
         text = block.text
         if block.kind != BlockKind.IMAGE and _move_labelled_line(text, doc):
             continue
-        if block.kind == BlockKind.HEADING and BOILERPLATE.match(text):
+        if block.kind == BlockKind.HEADING and BOILERPLATE.match(text) or MENU_LINE.match(text):
             doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")
             continue
+        if block.kind == BlockKind.HEADING and skipping_related and not _opens_text(index):
+            continue  # a title in a "related" list, not a section of this article
         if block.kind == BlockKind.HEADING:
             after_about_heading = bool(ABOUT_AUTHOR_HEADING.match(text))
             skipping_related = bool(RELATED_HEADING.match(text)) and block.role != "title"
@@ -245,7 +260,7 @@ def move_side_material(doc: CleanedDocument) -> None:
         if dropping_section:
             continue
         if skipping_related:
-            if block.kind == BlockKind.LIST_ITEM or len(text) < 160:
+            if block.kind == BlockKind.LIST_ITEM or len(text) < RELATED_ITEM_MAX_CHARS:
                 continue
             skipping_related = False
         if block.kind == BlockKind.IMAGE:
@@ -289,7 +304,7 @@ def lift_kicker(doc: CleanedDocument) -> None:
         blocks[headline_at] = Block(BlockKind.HEADING, headline.text, level=1, role="title")
     else:
         return
-    label = blocks[kicker_at].text.strip(" :")
+    label = KICKER.match(blocks[kicker_at].text).group("type")
     doc.publication_type = doc.publication_type or (label.title() if label.isupper() else label)
     del blocks[kicker_at]
 
@@ -310,8 +325,23 @@ def clean(text: str, fmt: Format) -> CleanedDocument:
     if hints.publication_type and not doc.publication_type:
         doc.publication_type = hints.publication_type
     move_side_material(doc)
+    if fmt != Format.HTML:
+        restore_title(doc)
     lift_kicker(doc)
     return doc
+
+
+def restore_title(doc: CleanedDocument) -> None:
+    """Plain text marks its first line as the title; when cleaning dropped that line ("Skip to
+    main content"), the first headline-like block left takes the role."""
+    if doc.hints.title or any(b.role == "title" for b in doc.blocks[:8]):
+        return
+    for i, block in enumerate(doc.blocks[:4]):
+        if block.kind == BlockKind.HEADING or (
+            block.kind == BlockKind.PARAGRAPH and looks_like_heading(block.text, as_title=True)
+        ):
+            doc.blocks[i] = Block(BlockKind.HEADING, block.text, level=1, role="title")
+            return
 
 
 clean_task = prefect_task(clean, name="clean")

@@ -82,17 +82,34 @@ def text_to_blocks(text: str) -> list[Block]:
             continue
         if any(BULLET.match(line) for line in lines):
             _add_list_chunk(lines, blocks)
-        elif _lines_are_separate(lines) or (not blocks and _is_header_stack(lines)):
+            continue
+        lines = _join_wrapped_title(lines)
+        if (
+            _lines_are_separate(lines)
+            or (not blocks and _is_header_stack(lines))
+            or all(looks_like_heading(line) for line in lines)  # a list of titles
+        ):
             for line in lines:
                 blocks.append(_line_block(line, first=not blocks))
-        elif len(lines) > 1 and all(looks_like_heading(line) for line in lines) and not blocks:
-            # A title wrapped over lines, or title + subtitle: the first is the title.
-            blocks.append(Block(BlockKind.HEADING, lines[0], level=1, role="title"))
-            for line in lines[1:]:
-                blocks.append(Block(BlockKind.PARAGRAPH, line))
         else:
             blocks.append(_line_block(" ".join(lines), first=not blocks))
     return blocks
+
+
+WRAP_WIDTH_MIN = 60  # a line this long that ends mid-phrase was wrapped by the editor
+
+
+def _join_wrapped_title(lines: list[str]) -> list[str]:
+    """ "After Trading Prisoners with Russia: Can the World" + "Negotiate with Putin?" -> one
+    line, when the first is as long as a hard wrap and does not end a phrase."""
+    if (
+        len(lines) >= 2
+        and len(lines[0]) >= WRAP_WIDTH_MIN
+        and not lines[0].endswith((".", "!", "?", ":", ")", "”", '"'))
+    ):
+        if not FRONT_LINE.match(lines[1]) and len(lines[0]) + len(lines[1]) < TITLE_MAX_CHARS:
+            return [f"{lines[0]} {lines[1]}", *lines[2:]]
+    return lines
 
 
 def _line_block(line: str, *, first: bool) -> Block:

@@ -164,3 +164,43 @@ def test_related_section_is_dropped() -> None:
         "Title Here",
         "A long enough opening paragraph of the body text that stays in place.",
     ]
+
+
+WEB_COPY = "\r\n".join(
+    [
+        "Skip to main content",
+        "Home | Research | Experts | Events",
+        "",
+        "RUSI Commentary",
+        "",
+        "Putin’s Nuclear Signalling Has Lost Its Edge After Three Years of",
+        "Threats Against the West",
+        "",
+        "Russia’s nuclear threats have become routine. Since 2022 the Kremlin has warned of",
+        "“consequences” if the West crossed its red lines, and each time the lines moved.",
+        "",
+        "Related Research",
+        "",
+        "Russia’s Military After Ukraine",
+        "Deterrence in the Baltic",
+        "",
+        "© RUSI, 2025",
+    ]
+)
+
+
+def test_text_copied_from_a_web_page_loses_its_chrome() -> None:
+    doc = clean(WEB_COPY.replace("\r\n", "\n"), Format.TEXT)
+    assert doc.publication_type == "Commentary"
+    assert [(b.role, b.text) for b in doc.blocks] == [
+        (
+            "title",
+            "Putin’s Nuclear Signalling Has Lost Its Edge After Three Years of Threats Against "
+            "the West",
+        ),
+        (
+            None,
+            "Russia’s nuclear threats have become routine. Since 2022 the Kremlin has warned of "
+            "“consequences” if the West crossed its red lines, and each time the lines moved.",
+        ),
+    ]
