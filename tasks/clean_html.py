@@ -1442,6 +1442,16 @@ def _mark_header_subtitle(blocks: list[Block]) -> None:
             return
 
 
+LD_TYPES = {  # schema.org types that name a publication type outright
+    "report": "Report",
+    "analysisnewsarticle": "Analysis",
+    "opinionnewsarticle": "Opinion",
+    "reviewnewsarticle": "Review",
+    "backgroundnewsarticle": "Backgrounder",
+    "scholarlyarticle": "Research Paper",
+}
+
+
 def _finish_hints(
     hints: MarkupHints,
     page: _PageMeta,
@@ -1482,6 +1492,7 @@ def _finish_hints(
         if label:
             hints.publication_type = label
             break
-    if not hints.publication_type and page.article_ld and "report" in _types(page.article_ld):
-        hints.publication_type = "Report"
+    if not hints.publication_type and page.article_ld:
+        types = _types(page.article_ld)
+        hints.publication_type = next((LD_TYPES[t] for t in LD_TYPES if t in types), None)
     return hints
