@@ -49,6 +49,7 @@ NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\
 BYLINE_TAIL = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+(?=\w+\s+\d)|\bpublished\b|\bupdated\b|\(|$).*$", re.I | re.S
 )
+BY_INSIDE = re.compile(r"\b[Bb]y\s+(?P<names>[A-Z].{1,200})$")  # "Posted March 3, 2025 by Jane Roe"
 HONORIFIC = re.compile(
     r"^(?:dr|prof|professor|amb|ambassador|gen|col|adm|sen|rep|mr|mrs|ms|sir|dame|rev)\.?\s+",
     re.I,
@@ -137,7 +138,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def names_from_byline(line: str) -> list[str]:
     """ "By A, B and C | March 3, 2024" -> ["A", "B", "C"]."""
-    match = BYLINE.match(line.strip())
+    match = BYLINE.match(line.strip()) or BY_INSIDE.search(line)
     text = match.group("names") if match else line.strip()
     if not match and DATE_IN_TEXT.match(text):
         text = DATE_IN_TEXT.sub(" ", text).strip(" |·•,—–-")  # "March 3, 2024 | Jane Roe"

@@ -41,6 +41,7 @@ DATE_IN_TEXT = re.compile(
     re.I,
 )
 DATELINE_MAX_CHARS = 120
+BY_NAMES_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z]")
 BYLINE_MAX_CHARS = 200
 DATELINE_MAX_OTHER_WORDS = 8
 READING_TIME = re.compile(r"^\d+\s*(?:-|\s)?\s*min(?:ute)?s?\s+read$", re.I)
@@ -71,6 +72,12 @@ CREDIT_ONLY = re.compile(
 )
 # Signs that text in trailing parentheses names a photographer or agency, not an aside.
 CREDIT_LABEL_START = re.compile(CREDIT_LABEL, re.I)
+# Wire-service style, after the caption's last sentence: "... in Moscow. REUTERS/Maxim Shemetov"
+AGENCY_CREDIT = re.compile(
+    r"^(?P<caption>.*?[.!?”])\s+(?P<credit>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}"
+    r"/[A-Z][\w.'’ &/-]{1,80})$",
+    re.S,
+)
 INNER_FULL_STOP = re.compile(r"[a-z]{2}[.!?]\s")
 CREDIT_LIKE = re.compile(
     r"/|\b(?:photo|map|chart|graphic|illustration|source|getty|reuters|ap|afp|epa|tass|sputnik|ria|shutterstock|alamy|via|kremlin|"
@@ -118,6 +125,8 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
         if match and (CREDIT_LIKE.search(match.group(0)[len(match.group("caption")) :])):
             return match.group("caption").strip(), match.group("credit").strip()
     if len(text) <= CAPTION_MAX_CHARS and (match := CREDIT_TRAILER.match(text)):
+        return match.group("caption").strip(), match.group("credit").strip()
+    if len(text) <= CAPTION_MAX_CHARS and "/" in text and (match := AGENCY_CREDIT.match(text)):
         return match.group("caption").strip(), match.group("credit").strip()
     return text, None
 
@@ -205,8 +214,10 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
                 segments.datelines.append(block.text)
         elif _is_dateline(block):
             segments.datelines.append(block.text)
-            # "Jane Roe | March 3, 2024": the names beside the date are the byline.
-            if _is_name_line(DATE_IN_TEXT.sub(" ", block.text)):
+            # "Jane Roe | March 3, 2024", "Posted March 3, 2024 by Jane Roe": names beside the
+            # date are the byline.
+            rest = DATE_IN_TEXT.sub(" ", block.text)
+            if _is_name_line(rest) or BY_NAMES_INSIDE.search(rest):
                 segments.bylines.append(block.text)
         elif READING_TIME.match(block.text):
             pass

@@ -28,7 +28,7 @@ COMPANY_SUFFIXES = frozenset("inc corp ltd co bros plc llc".split())
 SENTENCE_STARTERS = frozenset(
     "the this that these those it its he she they we i you his her their our there here but and "
     "yet so in on at for as if when while after before since although though however still now "
-    "then moscow russia washington a an what why how who one some many most no not such its".split()
+    "then a an what why how who one some many most no not such".split()
 )
 
 

@@ -208,3 +208,10 @@ def test_more_bio_shapes(bio: str, affiliation: str | None) -> None:
 
 def test_slashed_and_dotted_iso_dates() -> None:
     assert parse_date("2024/08/08") == parse_date("2024.8.8") == "2024-08-08"
+
+
+def test_posted_on_a_date_by_a_name() -> None:
+    text = "A Title\n\nPosted March 3, 2025 by Jane Roe\n\nThe body paragraph is long enough.\n"
+    doc = clean(text, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert ([a.name for a in meta.authors], meta.published) == (["Jane Roe"], "2025-03-03")

@@ -215,3 +215,30 @@ def test_a_pull_quote_shortened_with_an_ellipsis() -> None:
         "“The Kremlin wants … a buffer zone of vassal states around Russia.”"
     ]
     assert len(content.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        (
+            "Russian servicemen march in Red Square. REUTERS/Maxim Shemetov",
+            "Russian servicemen march in Red Square.",
+            "REUTERS/Maxim Shemetov",
+        ),
+        (
+            "Troops near Bakhmut in the 2023/24 winter.",
+            "Troops near Bakhmut in the 2023/24 winter.",
+            None,
+        ),
+    ],
+)
+def test_wire_service_credits(text: str, caption: str, credit: str | None) -> None:
+    assert split_caption_credit(text) == (caption, credit)
+
+
+def test_e_g_before_a_capitalised_name_does_not_end_a_sentence() -> None:
+    text = "Several states, e.g. Russia and Iran, objected. The vote went ahead."
+    assert [s.text for s in split_sentences(text)] == [
+        "Several states, e.g. Russia and Iran, objected.",
+        "The vote went ahead.",
+    ]
