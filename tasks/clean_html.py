@@ -651,14 +651,14 @@ def _decompose_outermost(nodes: list[tuple[LexborNode, str]], removed: set[str])
 
 def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
     removed: set[str] = set()
-    if tree.css_first("form,iframe,script,style,noscript,template,svg,button,input") is not None:
-        # An ASP.NET page wraps the whole page in <form>: unwrap forms that hold the article.
+    if tree.css_first("form") is not None:
+        # An ASP.NET page wraps the whole page in <form>: keep forms that hold the article.
         big_forms = [f for f in tree.css("form") if f.css_first("h1,article,p + p") is not None]
         for form in big_forms:
             form.attrs["data-keep"] = "1"
         doomed = [(n, "forms") for n in tree.css("form:not([data-keep])")]
         _decompose_outermost(doomed, removed)
-        tree.strip_tags(NEVER_TEXT_TAGS)
+    tree.strip_tags(NEVER_TEXT_TAGS)
     body_len = max(1, len(body.text()))
     candidates: list[tuple[LexborNode, str]] = []
     hidden = "[hidden],[aria-hidden=true],[style*='display:none' i],[style*='display: none' i]"
