@@ -963,8 +963,8 @@ class _Emitter:
         self.has_blocks: set[int] = set()  # elements with a block element or <img> inside
         self.has_links: set[int] = set()  # elements with a link inside
         self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
-        self.pending: list[Block] = []
-        self.dropped_links = 0  # datelines split out of a byline, emitted after it
+        self.pending: list[Block] = []  # datelines split out of a byline, emitted after it
+        self.dropped_links = 0  # "Read more: <a>...</a>" paragraphs left out
 
     # -- output helpers -------------------------------------------------------------------
 
@@ -1378,6 +1378,8 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     if title_at:
         blocks.insert(0, blocks.pop(title_at))
     _mark_header_subtitle(blocks)
+    if emitter.dropped_links:
+        removed.add("link teasers")
     if removed:
         warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
     hints = _finish_hints(hints, page, blocks, emitter)
