@@ -24,9 +24,18 @@ def _fast_check():
     jsonschema walk on a whole article, which would otherwise be half of the pipeline's time.
     The schema uses only keywords that draft 7 and 2020-12 read alike ($ref into $defs, type,
     properties, required, additionalProperties, items, anyOf, const, enum, pattern, bounds)."""
+    import copy
+
     import fastjsonschema
 
-    return fastjsonschema.compile(load_schema())
+    def no_fetch(uri: str) -> dict:
+        raise RecordValidationError(f"the record schema refers outside itself: {uri}")
+
+    # A copy: fastjsonschema rewrites every "$ref" in place to an absolute URI, which would
+    # change the cached schema that ``load_schema`` hands to everyone else. No handler fetches.
+    return fastjsonschema.compile(
+        copy.deepcopy(load_schema()), handlers={"http": no_fetch, "https": no_fetch}
+    )
 
 
 def validate_record(record: dict) -> dict:

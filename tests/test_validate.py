@@ -70,3 +70,12 @@ def test_both_reject_each_breakage(record, name: str) -> None:
     assert next(iter(_validator().iter_errors(broken)), None) is not None
     with pytest.raises(RecordValidationError, match="record does not match the schema at"):
         validate_record(broken)
+
+
+def test_the_fast_check_leaves_the_shared_schema_untouched(record) -> None:
+    from schemas import load_schema
+    from worldview.record import record_json_schema
+
+    _fast_check.cache_clear()
+    _fast_check()(record)
+    assert load_schema() == record_json_schema()
