@@ -6,9 +6,13 @@ says. Lines without a group stand alone. Stand-alone lines are also presented a 
 two randomly drawn training sentences as neighbours, so that an unrelated neighbour does not
 change the verdict (context only helps when it is about the same thing).
 
-Everything is chosen by grouped K-fold cross-validation on the training data only: the
-regularisation strength, then per-theme thresholds on the out-of-fold scores. The held-out dev
-set and the seed labels are never read here.
+Everything is chosen by cross-validation on the training data only: the regularisation strength,
+then per-theme thresholds on the out-of-fold scores. The folds are the data's writing passes
+(``"pass"``: each pass was written later than the one before, in other registers and words), so
+every sentence is scored by a model that never saw its pass: the thresholds are set for phrasing
+the model has not met, as on unseen analyses, rather than for reworded neighbours of its own
+exemplars (random folds chose thresholds that were too high). The held-out dev set and the seed
+labels are never read here.
 """
 
 from __future__ import annotations
@@ -40,13 +44,13 @@ class TrainingSet:
     texts: list[str]
     labels: np.ndarray  # (n, themes) 0/1
     paragraphs: list[list[int]]  # row indices of multi-sentence groups, in order
-    fold_groups: np.ndarray  # rows of one paragraph share a fold
+    fold_groups: np.ndarray  # the writing pass of each row (a paragraph never straddles two)
     digest: str
 
 
 def read_training_set(taxonomy: Taxonomy, path: Path = TRAIN_PATH) -> TrainingSet:
     ids = taxonomy.ids
-    texts, labels, groups = [], [], []
+    texts, labels, groups, passes = [], [], [], []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -57,11 +61,12 @@ def read_training_set(taxonomy: Taxonomy, path: Path = TRAIN_PATH) -> TrainingSe
         texts.append(item["text"])
         labels.append([int(t in item["themes"]) for t in ids])
         groups.append(item.get("group") or f"_{item['id']}")
+        passes.append(str(item.get("pass", "")) or groups[-1])
     paragraphs: dict[str, list[int]] = {}
     for row, group in enumerate(groups):
         paragraphs.setdefault(group, []).append(row)
     digest = hashlib.sha256(path.read_bytes() + TAXONOMY_PATH.read_bytes()).hexdigest()
-    _, fold_groups = np.unique(np.array(groups), return_inverse=True)
+    _, fold_groups = np.unique(np.array(passes), return_inverse=True)
     return TrainingSet(
         texts=texts,
         labels=np.array(labels, dtype=np.int8),
@@ -108,7 +113,8 @@ def out_of_fold_scores(features, source_row, data: TrainingSet, c: float) -> np.
     n = len(data.texts)
     scores = np.zeros(data.labels.shape, dtype=np.float32)
     row_groups = data.fold_groups[source_row]
-    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(features, groups=row_groups):
+    folds = min(FOLDS, len(np.unique(row_groups)))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(features, groups=row_groups):
         weights, bias = fit_weights(features[train_idx], data.labels[source_row[train_idx]], c)
         originals = test_idx[test_idx < n]
         scores[originals] = softmax(features[originals] @ weights + bias)[:, 1:]
@@ -166,7 +172,7 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
         "features": "sentence embedding ++ mean embedding of paragraph neighbours",
         "classifier": "softmax regression over no-theme + themes, per-theme thresholds",
         "C": c,
-        "cv_folds": FOLDS,
+        "cv_folds": "leave one writing pass out",
         "cv_micro_f1": round(cv_f1, 4),
         "cv_f1_per_theme": per_theme,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
