@@ -758,12 +758,33 @@ def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
 
 
 def _inside(node: LexborNode, selector: str) -> bool:
+    """Whether an ancestor of ``node`` is one of ``selector``'s "tag" / "[attr=value]" parts.
+
+    (lexbor's ``css_matches`` also answers True when only a descendant matches, so the
+    ancestors are compared here.)
+    """
+    tags, attrs = _selector_parts(selector)
     parent = node.parent
-    while parent is not None and parent.tag not in {"body", "html"}:
-        if parent.css_matches(selector):
+    for _ in range(MAX_ANCESTOR_WALK):
+        if parent is None or parent.tag in {"body", "html"}:
+            return False
+        if parent.tag in tags or (attrs and any(parent.attributes.get(k) == v for k, v in attrs)):
             return True
         parent = parent.parent
     return False
+
+
+@lru_cache(maxsize=64)
+def _selector_parts(selector: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    tags, attrs = set(), []
+    for part in selector.split(","):
+        part = part.strip()
+        if part.startswith("[") and "=" in part:
+            key, value = part.strip("[]").split("=", 1)
+            attrs.append((key, value))
+        else:
+            tags.add(part)
+    return frozenset(tags), tuple(attrs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -830,12 +851,16 @@ def _find_root(body: LexborNode) -> LexborNode | None:
             break
         parent = parent.parent
     else:
-        articles = [a for a in node.css("article") if not _inside(a, "article")]
-        if articles:
-            best = max(articles, key=lambda a: weights.get(a.mem_id, 0))
+        # Semantic containers first, <article> before <main> (main also holds related lists).
+        for selector in ("article", "[itemprop=articleBody]", "main,[role=main]"):
+            found = [a for a in node.css(selector) if not _inside(a, selector)]
+            if not found:
+                continue
+            best = max(found, key=lambda a: weights.get(a.mem_id, 0))
             share = weights.get(best.mem_id, 0) / max(1, weights.get(node.mem_id, 0))
-            if share >= 0.5:
+            if share >= 0.5 and best.mem_id != node.mem_id:
                 node = best
+                break
     if weights.get(node.mem_id, 0) < 80:
         return None
     return node

@@ -460,3 +460,13 @@ def test_article_header_meta_and_cite_credit():
     assert (
         image.credit == "Jane Roe/Reuters" and image.text == "Putin in Moscow. (Jane Roe/Reuters)"
     )
+
+
+def test_main_element_narrows_a_page_split_between_article_and_other_text():
+    other = "<div><p>" + "Unlabelled promotional text about the institute and its events. " * 6
+    page = (
+        "<body><div class='wrap'><main><h1>A Headline on Russian Policy</h1>" + ARTICLE * 3
+        + "</main>" + other * 2 + "</p></div></div>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert [b.kind for b in blocks] == [BlockKind.HEADING] + [BlockKind.PARAGRAPH] * 3
