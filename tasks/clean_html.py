@@ -92,6 +92,10 @@ CHROME_LABELS = (
     ("tags", ("tag", "topic", "keyword", "post")),
     ("header", ("header", "masthead", "banner", "logo", "site")),
     ("footer", ("footer",)),
+    ("hidden elements", ("sr-only", "visually", "screen-reader", "hidden", "d-none", "print-only")),
+    ("embeds", ("twitter", "instagram", "tiktok")),
+    ("toolbars", ("toolbar", "tools", "utility", "print")),
+    ("navigation", ("offcanvas", "off-canvas", "drawer", "top-bar", "topbar", "keyword")),
     ("sidebar", ("sidebar", "side-bar", "widget", "rail", "aside", "secondary", "complementary")),
 )
 CHROME_ROLES = {
