@@ -57,6 +57,8 @@ BIO_ROLE = re.compile(
     re.I,
 )
 BIO_MAX_CHARS = 700
+BODY_PARAGRAPH_MIN_CHARS = 300
+BIO_EMPLOYER = re.compile(r"\b(?:at|with)\s+(?:the\s+)?[A-Z]")
 # Author-box links glued to the bio text: "View all posts by X", "Follow her on X", "Full bio".
 BIO_TRAILER = re.compile(
     r"\s*(?:view\s+all\s+(?:posts|articles)|(?:see|read)\s+(?:all|more)\s+(?:posts|articles|by)|"
@@ -197,17 +199,30 @@ def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block
     return kept
 
 
-def _is_bio(block: Block, index: int, count: int) -> bool:
+def _is_bio(block: Block, index: int, body_end: int) -> bool:
+    """ "Jane Roe is a senior fellow at X." under the byline or after the article's last
+    paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text."""
     if block.role == "bio":
         return True
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
         return False
-    if len(block.text) > BIO_MAX_CHARS or not BIO.match(block.text):
+    text = block.text
+    if len(text) > BIO_MAX_CHARS or not BIO.match(text) or not BIO_ROLE.search(text):
         return False
-    # Bios sit at the edges of an article (under the byline or after the last paragraph); in the
-    # middle, "Putin is a former KGB officer" is body text.
-    near_edge = index < 4 or index >= count * 0.66 or block.role == "bio"
-    return near_edge and BIO_ROLE.search(block.text) is not None
+    if index > body_end:
+        return True
+    # At the top, only a short line that names an employer ("... fellow at X").
+    return index < 4 and len(text) <= 300 and BIO_EMPLOYER.search(text) is not None
+
+
+def _body_end(blocks: list[Block]) -> int:
+    """Index of the last paragraph long enough to be article text (bios and notes come after)."""
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.kind == BlockKind.PARAGRAPH and len(block.text) > BODY_PARAGRAPH_MIN_CHARS:
+            if not (BIO.match(block.text) or DISCLAIMER.search(block.text)):
+                return i
+    return int(len(blocks) * 0.66) - 1  # all short paragraphs: the last third is the tail
 
 
 def _move_labelled_line(text: str, doc: CleanedDocument) -> bool:
@@ -227,6 +242,7 @@ def move_side_material(doc: CleanedDocument) -> None:
     """Move photo lines, bios, disclaimers, type lines and notes out of the body."""
     kept: list[Block] = []
     count = len(doc.blocks)
+    body_end = _body_end(doc.blocks)
     after_about_heading = False
     skipping_related = False
     dropping_section = False
@@ -267,7 +283,7 @@ def move_side_material(doc: CleanedDocument) -> None:
             kept.append(block)
         elif len(text) < 600 and DISCLAIMER.search(text):
             doc.disclaimers.append(text)
-        elif after_about_heading or _is_bio(block, index, count):
+        elif after_about_heading or _is_bio(block, index, body_end):
             bio = BIO_TRAILER.sub("", text).strip()
             if bio:
                 doc.bios.append(bio)

@@ -204,3 +204,14 @@ def test_text_copied_from_a_web_page_loses_its_chrome() -> None:
             "“consequences” if the West crossed its red lines, and each time the lines moved.",
         ),
     ]
+
+
+def test_a_bio_shaped_opening_paragraph_stays_in_the_body() -> None:
+    opening = (
+        "Vladimir Putin is the president of Russia and has ruled it for a quarter of a century, "
+        "longer than any leader since Stalin."
+    )
+    body = "A body paragraph that is long enough to count as article text. " * 6
+    doc = clean(f"A Title\n\n{opening}\n\n{body}\n\n{body}\n", Format.TEXT)
+    assert doc.bios == []
+    assert opening in _texts(doc)
