@@ -25,8 +25,10 @@ NO_ARTICLE_HTML = """<!doctype html><html><head><title>Home | Example</title></h
 HOSTILE_HTML = """<!doctype html><html><head><title>Moscow and the Sea</title>
 <script>document.write('SCRIPTMARK')</script><style>.x{}/*SCRIPTMARK*/</style></head><body>
 <!-- SCRIPTMARK in a comment --><article><h1>Moscow and the Sea</h1>
-<p>Russia&rsquo;s navy &amp; its &ldquo;bastions&rdquo; matter &#8212; more than ever, say analysts.</p>
-<p onclick="SCRIPTMARK()">The Kremlin treats the Arctic as a sovereign zone and the West as a threat.</p>
+<p>Russia&rsquo;s navy &amp; its &ldquo;bastions&rdquo; matter &#8212; more than ever,
+say analysts.</p>
+<p onclick="SCRIPTMARK()">The Kremlin treats the Arctic as a sovereign zone and the West
+as a threat.</p>
 <img src="javascript:SCRIPTMARK()" alt="x"><script>SCRIPTMARK</script>
 </article></body></html>"""
 
