@@ -69,11 +69,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
-    from worldview.stack.watcher import UploadWatcher
+    from worldview.stack.watcher import SqsUploads, UploadWatcher
     from worldview.storage import RecordStore
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    UploadWatcher(RecordStore.from_settings(settings), interval=settings.watch_interval_s).run()
+    store = RecordStore.from_settings(settings)
+    sqs = None
+    if settings.sqs_queue_url:
+        sqs = SqsUploads(
+            settings.sqs_queue_url, settings.s3_region, store.bucket, store.incoming_prefix
+        )
+    UploadWatcher(store, interval=settings.watch_interval_s, sqs=sqs).run()
     return 0
 
 
