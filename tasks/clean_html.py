@@ -74,9 +74,16 @@ CHROME_STRONG = re.compile(
     r"follow-us|subnav|sub-nav|mega-?menu)",
     re.I,
 )
+# Layout words are weaker evidence: they count only as a whole class token, its first component
+# or its last one ("sidebar-left", "main-nav"), never in the middle of a layout class such as
+# "l-sidebar-fixed" or "color-pub-secondary-text", nor as the prefix of a longer word ("navbyline").
+_WEAK_WORDS = (
+    r"nav|navbar|navigation|nav-?links|menus?|menubar|header|masthead|site-?header|footer|"
+    r"sidebar|side-bar|widgets?|banner|rail|aside|secondary|complementary|offcanvas|off-canvas|"
+    r"drawer|top-?bar|site-?title|logo"
+)
 CHROME_WEAK = re.compile(
-    _C + r"(nav|menu|header|masthead|site-?header|footer|sidebar|side-bar|widget|banner|rail|"
-    r"aside|secondary|complementary|offcanvas|off-canvas|drawer|top-bar|topbar|site-?title|logo)",
+    rf"(?:(?:^|\s)|[_-](?=(?:{_WEAK_WORDS})(?:$|\s)))({_WEAK_WORDS})(?=$|[\s_-]|(?-i:[A-Z]))",
     re.I,
 )
 CHROME_LABELS = (
@@ -692,13 +699,17 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
                 if _inside(node, "article"):
                     continue
             candidates.append((node, label))
+    protected = _article_line(body)
+    candidates = [(n, label) for n, label in candidates if n.mem_id not in protected]
     chosen_ids = {node.mem_id for node, _ in candidates}
     checked = 0
     for node in body.css("[class],[id]"):
         verdict = _chrome_verdict(_classes(node))
-        if verdict is None:
+        if verdict is None or node.mem_id in protected:
             continue
         label, strong = verdict
+        if node.tag in SUBHEADINGS and not strong:
+            continue  # "header-anchor" on an in-text <h2>: a heading is never layout
         if node.tag in {"html", "body", "h1"} or (not strong and node.tag == "article"):
             continue
         if _has_ancestor_in(node, chosen_ids):
@@ -716,6 +727,46 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
         chosen_ids.add(node.mem_id)
     _decompose_outermost(candidates, removed)
     return removed
+
+
+SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+BODY_MARKER = re.compile(
+    _C + r"((?:entry|post|article|story|blog)[-_]*(?:content|body|text)(?=$|[\s_-])|articlebody)",
+    re.I,
+)
+
+
+def _article_line(body: LexborNode) -> set[int]:
+    """Elements that hold the article's own text, which no chrome word may remove.
+
+    Those are the element holding the densest run of <p> text and the biggest element the markup
+    names as the body (itemprop=articleBody, "entry-content", "article__body"), with all their
+    ancestors: a layout wrapper whose class happens to say "sidebar" or "widget" (Blogger puts
+    every post in "widget Blog") holds the article and must stay.
+    """
+    weights: dict[int, int] = {}
+    parents: dict[int, LexborNode] = {}
+    for p in body.css("p"):
+        parent = p.parent
+        if parent is None:
+            continue
+        key = parent.mem_id
+        weights[key] = weights.get(key, 0) + len(p.text())
+        parents[key] = parent
+    anchors: list[LexborNode] = []
+    if weights:
+        key = max(weights, key=weights.__getitem__)
+        if weights[key] >= 200:
+            anchors.append(parents[key])
+    markers = [n for n in body.css("[itemprop=articleBody]")]
+    markers += [n for n in body.css("[class]") if BODY_MARKER.search(n.attributes["class"] or "")]
+    if markers:
+        anchors.append(max(markers, key=lambda n: len(n.text())))
+    line: set[int] = set()
+    for anchor in anchors:
+        line.add(anchor.mem_id)
+        line |= _ancestor_ids(anchor)
+    return line
 
 
 SOFT_CHROME = (

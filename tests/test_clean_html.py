@@ -470,3 +470,35 @@ def test_main_element_narrows_a_page_split_between_article_and_other_text():
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     assert [b.kind for b in blocks] == [BlockKind.HEADING] + [BlockKind.PARAGRAPH] * 3
+
+
+def body_texts(blocks) -> list[str]:
+    return [b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.role is None]
+
+
+def test_wrapper_with_a_layout_word_that_holds_the_article_stays():
+    # A blog platform that puts every post in a "widget" and a layout class naming a sidebar.
+    filler = (
+        "<div class='sidebar'><p>" + "Archive links and a blogroll of friends. " * 3 + "</p></div>"
+    )
+    page = (
+        "<body><div class='widget Blog'><div class='l-sidebar-fixed l-main'>"
+        "<h1>A Headline on Russia's Arctic Plans</h1><div class='post-body'>" + ARTICLE * 3
+        + "</div></div></div>" + filler * 8
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert len(body_texts(blocks)) == 3
+    assert "blogroll" not in all_text(blocks)
+
+
+def test_layout_words_count_only_as_whole_class_components():
+    page = (
+        "<body><article><h1>A Headline on the Kremlin and Its Neighbours</h1>"
+        "<div class='meta'><span class='color-secondary-text'>Mar 4, 2025</span></div>"
+        + ARTICLE + "<h2 class='header-anchor'>A Section Heading</h2>" + ARTICLE
+        + "<div class='site-footer'>Footer text of the site with links</div></article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.published == "2025-03-04"
+    assert "A Section Heading" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
+    assert "Footer text" not in all_text(blocks)
