@@ -71,7 +71,9 @@ CHROME_STRONG = re.compile(
     r"donate|donation|tags(?=$|[\s_-])|tag(?=$|\s)|tags?-?(?:list|links|cloud)|tagcloud|"
     r"topics?-?list|keywords|(?:post|entry|article)-?tags|"
     r"pagination|pager(?=$|[\s_-])|next-prev|prev-next|toolbar|tools(?=$|\s)|utility|"
-    r"follow-us|subnav|sub-nav|mega-?menu)",
+    r"follow-us|subnav|sub-nav|mega-?menu|syndication|reprints?(?=$|[\s_-])|"
+    r"(?:article|post|entry|story)-?(?:actions|tools)|explore(?=$|[\s_-])|topics(?=$|[\s_-])|"
+    r"categories(?=$|[\s_-])|cat-links|(?:d|hidden|no)-?print(?:-none)?(?=$|\s))",
     re.I,
 )
 # Layout words are weaker evidence: they count only as a whole class token, its first component
@@ -101,7 +103,9 @@ CHROME_LABELS = (
     ("footer", ("footer",)),
     ("hidden elements", ("sr-only", "visually", "screen-reader", "hidden", "d-none", "print-only")),
     ("embeds", ("twitter", "instagram", "tiktok")),
-    ("toolbars", ("toolbar", "tools", "utility", "print")),
+    ("toolbars", ("toolbar", "tools", "utility", "print", "syndication", "reprint", "explore")),
+    ("toolbars", ("article", "post", "entry", "story", "d-print", "hidden-print", "no-print")),
+    ("tags", ("categories", "cat-links")),
     ("navigation", ("offcanvas", "off-canvas", "drawer", "top-bar", "topbar", "keyword")),
     ("sidebar", ("sidebar", "side-bar", "widget", "rail", "aside", "secondary", "complementary")),
 )
@@ -174,6 +178,19 @@ BOILERPLATE_LINE = re.compile(
     r"see also|more on this topic|facebook|twitter|linkedin|whatsapp|x)\W*$",
     re.I,
 )
+# Lines made only of article-tool and label words ("Adjust | Print", "Reuse this content",
+# "Tagged:", "HIDE CAPTION", a video length "03:29", gallery counters "< 1 2 3 >").
+TOOL_WORDS = (
+    r"share|print|e-?mail|comments?|\d+ comments?|view comments|leave a comment|adjust|save|"
+    r"bookmark|reuse this content|reprints?( (and|&) permissions)?|explore further|"
+    r"(hide|show) caption|tagged|filed under|categor(y|ies)|tags?|topics?|copy link|listen|"
+    r"watch video|play video|read later|font size|text size|gift (this )?article"
+)
+TOOL_LINE = re.compile(
+    rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$",
+    re.I,
+)
+TAG_LINE = re.compile(r"^(?:tagged|tags?|topics?|categor(?:y|ies)|filed under)\s*:", re.I)
 BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+)?by[\s:]+(?=\S)", re.I)
 MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
 
@@ -182,7 +199,13 @@ ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]+")
 
 
 def normalize_space(text: str) -> str:
-    """Collapse whitespace (str.split covers Unicode spaces, NBSP included) and zero-widths."""
+    """Collapse whitespace (str.split covers Unicode spaces, NBSP included) and zero-widths.
+
+    Soft hyphens (U+00AD) are hyphenation hints for the renderer, not text: they go, so that
+    "can\xaddi\xaddate" reads "candidate" for sentences and theme tagging.
+    """
+    if "\u00ad" in text:
+        text = text.replace("\u00ad", "")
     if "\u200b" in text or "\ufeff" in text or "\u200c" in text or "\u200d" in text:
         text = ZERO_WIDTH.sub(" ", text)
     if BR in text:
@@ -780,6 +803,10 @@ SOFT_CHROME = (
     "print",
     "hidden",
     "paywall",
+    "d-print",
+    "hidden-print",
+    "no-print",
+    "noprint",
 )
 
 
@@ -1066,6 +1093,10 @@ class _Emitter:
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and role is None:
             if len(block.text) < 40 and BOILERPLATE_LINE.match(block.text):
                 return
+            if len(block.text) < 80 and TOOL_LINE.match(block.text):
+                return
+            if len(block.text) < 300 and TAG_LINE.match(block.text):
+                return
             if not self.body_started and len(block.text) < 80:
                 if BY_PREFIX.match(block.text) and len(block.text) < 160:
                     block.role = "byline"
@@ -1155,6 +1186,9 @@ class _Emitter:
             return
         if tag in HEADING_LEVELS:
             text = normalize_space(node.text().replace(BR, " "))
+            if role is None and (TAG_LINE.match(text) or _is_teaser_heading(node, text)):
+                self.dropped_links += 1
+                return
             h_role = "takeaways_heading" if TAKEAWAYS_HEADING.match(text) else None
             if role in {"subtitle", "kicker", "byline", "dateline"} and len(text) < 400:
                 h_role = role
@@ -1361,6 +1395,29 @@ def _is_link_teaser(node: LexborNode) -> bool:
         return False
     link_text = sum(len(normalize_space(a.text())) for a in node.css("a"))
     return link_text >= 0.7 * len(text)
+
+
+def _is_teaser_heading(node: LexborNode, text: str) -> bool:
+    """A heading that is wholly a link to another page: the title of a teaser card.
+
+    An article's own subheadings are not links elsewhere; "#section" anchors are kept.
+    """
+    link = node.css_first("a[href]")
+    if link is None:
+        parent = node.parent
+        for _ in range(3):
+            if parent is None or parent.tag in {"body", "html", "article"}:
+                return False
+            if parent.tag == "a":
+                link = parent
+                break
+            parent = parent.parent
+        if link is None:
+            return False
+        return not (link.attributes.get("href") or "#").startswith("#")
+    if (link.attributes.get("href") or "#").startswith("#") or len(node.css("a")) > 1:
+        return False
+    return len(normalize_space(link.text())) >= 0.9 * len(text)
 
 
 def _is_link_list(node: LexborNode) -> bool:

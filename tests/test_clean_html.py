@@ -502,3 +502,32 @@ def test_layout_words_count_only_as_whole_class_components():
     assert hints.published == "2025-03-04"
     assert "A Section Heading" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
     assert "Footer text" not in all_text(blocks)
+
+
+def test_article_tool_lines_tag_lines_and_teaser_headings_are_dropped():
+    page = (
+        "<body><article><h1>A Headline on Sanctions Policy</h1>" + ARTICLE
+        + "<div class='story-actions'><a>Share</a> <a>Adjust</a> <a>Print</a></div>"
+        "<p>Adjust | Print</p><p>03:29</p><p>&lt; 1 2 3 &gt;</p>" + ARTICLE
+        + "<p><a href='/reuse'>Reuse this content</a></p><ul class='topics'><li>Tagged:</li>"
+        "<li><a href='/t/russia'>russia</a></li><li><a href='/t/nato'>nato</a></li></ul>"
+        "<h2>Category: <a rel='category tag' href='/c/news'>News</a></h2>"
+        "<div class='card'><h3><a href='/other-story'>An Unrelated Story From Elsewhere</a></h3>"
+        "<p>Teaser text of another story that should not be here at all.</p></div>"
+        "<h2><a href='#part-two'>Part Two</a></h2>" + ARTICLE + "</article>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    text = all_text(blocks)
+    for chrome in ("Adjust", "Print", "03:29", "Reuse", "Tagged", "Category", "Unrelated"):
+        assert chrome not in text
+    assert "Part Two" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
+
+
+def test_soft_hyphens_are_removed_from_text():
+    page = (
+        "<body><article><h1>A Headline on the Kremlin</h1><p>The can\u00addi\u00addate spoke "
+        "about the war and about the economy for a very long time indeed, as they do.</p>"
+        + ARTICLE + "</article>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert "The candidate spoke" in all_text(blocks) and "\u00ad" not in all_text(blocks)
