@@ -51,7 +51,26 @@ BYLINE_TAIL = re.compile(
 )
 BY_INSIDE = re.compile(r"\b[Bb]y\s+(?P<names>[A-Z].{1,200})$")  # "Posted March 3, 2025 by Jane Roe"
 HONORIFIC = re.compile(
-    r"^(?:dr|prof|professor|amb|ambassador|gen|col|adm|sen|rep|mr|mrs|ms|sir|dame|rev)\.?\s+",
+    r"^(?:dr|prof|professor|amb|ambassador|gen|general|col|colonel|lt|maj|adm|admiral|sen|"
+    r"senator|rep|mr|mrs|ms|mx|sir|dame|rev|hon|dott|ing)\.?\s+(?=\S)|^\((?:ret|retd)\.?\)\s+",
+    re.I,
+)
+# "by Jane Roe on" / "Jane Roe, at" once the date after it is cut off.
+DATE_JOINER_TAIL = re.compile(r"[\s,|·•—–-]+(?:on|at|le|am|el|il)?[\s,|·•—–-]*$", re.I)
+RETIRED = re.compile(r"\s*\((?:ret|retd)\.?\)", re.I)
+ORG_MARK = "\ue000"  # private use: "this part was in parentheses after a name"
+PARENTHESISED_ORG = re.compile(r"\s*\((?P<org>[A-Z][^()]{2,100})\)")
+ROLE_WORD = re.compile(
+    r"\b(?:fellow|director|professor|editor|correspondent|analyst|researcher|scholar|chair|"
+    r"president|head|lecturer|adviser|advisor|associate|expert|manager|officer|ambassador|"
+    r"reporter|writer|columnist|contributor|founder|dean|economist|historian)s?\b",
+    re.I,
+)
+ORGANISATION_WORD = re.compile(
+    r"\b(?:institute|institut|cent(?:er|re)|university|universit[äé]t?|college|school|council|"
+    r"foundation|stiftung|endowment|forum|society|association|commission|group|academy|"
+    r"agency|ministry|programme|program|project|initiative|network|laboratory|lab|house|"
+    r"observatory|corporation|trust|fund|office)\b",
     re.I,
 )
 # Words that make a byline part a role or an organisation, not a person.
@@ -83,10 +102,17 @@ AFFILIATION_LEADS = (
 )
 FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
 AFFILIATION_END = re.compile(
-    r"(?:,|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|\s+(?:based\s+)?in\s+(?=[A-Z])|"
+    r"(?:,(?!\s*[\w.]+-based\b)|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|\s+(?:based\s+)?in\s+(?=[A-Z])|"
     r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
 )
 LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")
+# Small words inside an organisation's name ("Council on Foreign Relations", "Stiftung
+# Wissenschaft und Politik"): lower case, yet part of the name.
+NAME_JOINERS = frozenset(
+    "of for and on in at to the de des du la le les di da del della van von der den und für y e "
+    "et i &".split()
+)
+DESCRIPTOR_MAX_WORDS = 6
 SITE_SUFFIX = re.compile(r"\s+(?:[|•·»]|[-–—:]{1,2})\s+(?P<site>[^|•·»–—]{2,60})$")
 ENGLISH_WORDS = frozenset(
     "the of and to in a is that for it as with was on by be are this from at or an which have "
@@ -138,28 +164,67 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def names_from_byline(line: str) -> list[str]:
     """ "By A, B and C | March 3, 2024" -> ["A", "B", "C"]."""
+    return [name for name, _ in byline_entries(line)]
+
+
+def byline_entries(line: str) -> list[tuple[str, str | None]]:
+    """Names in a byline, each with the organisation the byline itself gives it:
+    "By A, Senior Fellow, Institute Y and B (Z Center)" -> [("A", "Institute Y"), ("B", "Z
+    Center")]. A role ("Senior Fellow") is not a name and not an organisation."""
     match = BYLINE.match(line.strip()) or BY_INSIDE.search(line)
     text = match.group("names") if match else line.strip()
     if not match and DATE_IN_TEXT.match(text):
         text = DATE_IN_TEXT.sub(" ", text).strip(" |·•,—–-")  # "March 3, 2024 | Jane Roe"
     text = DATE_IN_TEXT.split(text)[0]
+    text = DATE_JOINER_TAIL.sub("", text)  # "by Jane Roe on" + date
+    text = RETIRED.sub("", text)
+    text = PARENTHESISED_ORG.sub(rf", {ORG_MARK}\g<org>", text)  # "A (Org)" -> "A, Org"
     text = BYLINE_TAIL.sub("", text).strip(" ,.")
-    names = []
+    entries: list[tuple[str, str | None]] = []
+    after_role = False
     for part in NAME_SEPARATORS.split(text):
-        part = HONORIFIC.sub("", part.strip(" ,."))
+        part = _strip_honorific(part.strip(" ,."))
         tokens = part.split()
-        if (
+        if not tokens:
+            continue
+        if entries and entries[-1][1] is None and _is_byline_organisation(part, after_role):
+            entries[-1] = (entries[-1][0], part.lstrip(ORG_MARK))
+        elif (
             2 <= len(tokens) <= 5
             and all(NAME_TOKEN.match(t) for t in tokens)
             and not NOT_A_NAME.search(part)
         ):
-            names.append(part.title() if part.isupper() else part)
-    return names
+            entries.append((part.title() if part.isupper() else part, None))
+            after_role = False
+        else:
+            after_role = ROLE_WORD.search(part) is not None
+    return entries
+
+
+def _is_byline_organisation(part: str, after_role: bool) -> bool:
+    """An organisation in a byline: a capitalised phrase with an organisation word, or any
+    capitalised phrase right after a role ("Senior Fellow, Chatham House")."""
+    if part.startswith(ORG_MARK):
+        return True  # it was in parentheses after the name
+    if not part[:1].isupper() or len(part) > 100 or ROLE_WORD.match(part):
+        return False
+    return ORGANISATION_WORD.search(part) is not None or (
+        after_role and all(w[:1].isupper() or w in NAME_JOINERS for w in part.split())
+    )
+
+
+def _strip_honorific(name: str) -> str:
+    """ "Dr. Jane Roe", "Amb. (ret.) John Doe" -> the name alone, in every source alike."""
+    previous = None
+    while previous != name:
+        previous, name = name, HONORIFIC.sub("", name)
+    return name
 
 
 def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
     """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"."""
-    text = bio[len(name) :] if name and bio.startswith(name) else bio
+    at = bio.find(name) if name else -1
+    text = bio[at + len(name) :] if 0 <= at <= 30 else bio  # past "Dr. Jane Roe"
     if end := FIRST_SENTENCE_END.search(text):
         text = text[: end.start() + 3]  # the sentence that says what the person is now
     for leads in AFFILIATION_LEADS:
@@ -167,10 +232,27 @@ def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
             rest = text[lead.end() :]
             end = AFFILIATION_END.search(rest)
             phrase = rest[: end.start()] if end else rest
-            phrase = LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,")
+            phrase = _drop_descriptors(LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,"))
             if phrase and phrase[0].isupper() and len(phrase) <= 120:
                 return phrase
     return None
+
+
+def _drop_descriptors(phrase: str) -> str:
+    """ "New Delhi-based think tank Council for X" -> "Council for X": words that describe the
+    organisation before its proper name (a place, "-based", a lower-case kind such as "think
+    tank") are not its name. Lower-case joiners inside a name ("of", "und") are kept."""
+    words = phrase.split()
+    cut = 0
+    for i, word in enumerate(words[: DESCRIPTOR_MAX_WORDS + 1]):
+        if i + 1 >= len(words) or not words[i + 1][:1].isupper():
+            continue
+        is_descriptor = word.endswith("-based") or (
+            word[:1].islower() and word.casefold() not in NAME_JOINERS
+        )
+        if is_descriptor:
+            cut = i + 1
+    return " ".join(words[cut:]) if cut else phrase
 
 
 def split_bios(text: str) -> list[str]:
@@ -184,23 +266,24 @@ def split_bios(text: str) -> list[str]:
 
 
 def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
-    names: list[str] = []
+    entries: list[tuple[str, str | None]] = []
     for line in segments.bylines:
-        names.extend(names_from_byline(line))
-    if not names:
+        entries.extend(byline_entries(line))
+    if not entries:
         for raw in doc.hints.authors:
-            names.extend(names_from_byline(raw) or ([raw.strip()] if raw.strip() else []))
+            name = _strip_honorific(raw.strip())
+            entries.extend(byline_entries(raw) or ([(name, None)] if name else []))
     bios_by_name: dict[str, str] = {}
     for block in doc.bios:
         for bio in split_bios(block):
             match = BIO_NAME.match(bio)
             if match:
-                bios_by_name.setdefault(HONORIFIC.sub("", match.group("name").strip()), bio)
-    if not names:
-        names = list(bios_by_name)
+                bios_by_name.setdefault(_strip_honorific(match.group("name").strip()), bio)
+    if not entries:
+        entries = [(name, None) for name in bios_by_name]
     authors: list[Author] = []
     seen: set[str] = set()
-    for name in names:
+    for name, byline_affiliation in entries:
         if name.casefold() in seen:
             continue
         seen.add(name.casefold())
@@ -209,7 +292,7 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
         )
         if bio is None:
             bio = next((b for b in doc.bios if name in b), None)
-        affiliation = affiliation_from_bio(bio, name) if bio else None
+        affiliation = (affiliation_from_bio(bio, name) if bio else None) or byline_affiliation
         authors.append(Author(name=name, affiliation=affiliation, bio=bio))
     return authors
 

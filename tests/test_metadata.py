@@ -7,6 +7,7 @@ import pytest
 from tasks.clean import clean
 from tasks.extract_metadata import (
     affiliation_from_bio,
+    byline_entries,
     detect_language,
     extract_metadata,
     names_from_byline,
@@ -215,3 +216,103 @@ def test_posted_on_a_date_by_a_name() -> None:
     doc = clean(text, Format.TEXT)
     meta = extract_metadata(doc, segment(doc))
     assert ([a.name for a in meta.authors], meta.published) == (["Jane Roe"], "2025-03-03")
+
+
+@pytest.mark.parametrize(
+    ("bio", "affiliation"),
+    [
+        (
+            "Jane Roe is a fellow at the Tbilisi-based research group Caucasus Policy Lab.",
+            "Caucasus Policy Lab",
+        ),
+        (
+            "Jane Roe is a fellow at the Swiss think tank Alpine Security Forum.",
+            "Alpine Security Forum",
+        ),
+        (
+            "Jane Roe is an analyst at Riga’s independent Baltic Media Centre.",
+            "Baltic Media Centre",
+        ),
+        (
+            "Jane Roe is a fellow at the Washington, D.C.-based Arctic Institute.",
+            "Arctic Institute",
+        ),
+        (
+            "Jane Roe is a fellow at the Stiftung Wissenschaft und Politik.",
+            "Stiftung Wissenschaft und Politik",
+        ),
+        (
+            "Jane Roe is a fellow at the Council on Foreign Relations.",
+            "Council on Foreign Relations",
+        ),
+        (
+            "Jane Roe is a visiting scholar at the Nordic Arctic Centre in Tromsø.",
+            "Nordic Arctic Centre",
+        ),
+    ],
+)
+def test_descriptors_and_places_around_the_organisation_are_dropped(bio, affiliation) -> None:
+    assert affiliation_from_bio(bio, "Jane Roe") == affiliation
+
+
+@pytest.mark.parametrize(
+    ("line", "entries"),
+    [
+        (
+            "By Maria Lind, Research Fellow, Centre for Baltic Studies",
+            [("Maria Lind", "Centre for Baltic Studies")],
+        ),
+        (
+            "By Maria Lind (Nordic Defence Forum) and Tomas Berg (Hanseatic Council)",
+            [("Maria Lind", "Nordic Defence Forum"), ("Tomas Berg", "Hanseatic Council")],
+        ),
+        (
+            "By Maria Lind, Senior Analyst, Chatham House, and Tomas Berg",
+            [("Maria Lind", "Chatham House"), ("Tomas Berg", None)],
+        ),
+        ("By Maria Lind, Senior Analyst", [("Maria Lind", None)]),
+        ("By Maria Lind, Oslo", [("Maria Lind", None)]),
+        ("by Maria Lind on May 4, 2023", [("Maria Lind", None)]),
+        ("By Col. (ret.) Tomas Berg", [("Tomas Berg", None)]),
+    ],
+)
+def test_a_byline_can_give_the_affiliation(line: str, entries) -> None:
+    assert byline_entries(line) == entries
+
+
+def test_byline_affiliation_is_used_when_there_is_no_bio() -> None:
+    text = (
+        "A Title\n\nBy Maria Lind, Senior Fellow, Institute for Arctic Security\n\n"
+        "The body paragraph is long enough to be prose, really, and it goes on a while.\n"
+    )
+    doc = clean(text, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation, a.bio) for a in meta.authors] == [
+        ("Maria Lind", "Institute for Arctic Security", None)
+    ]
+
+
+@pytest.mark.parametrize("honorific", ["Dr.", "Prof.", "Amb.", "Gen.", "Mr.", "Ms.", "Dr"])
+def test_honorifics_never_reach_the_author_name(honorific: str) -> None:
+    text = (
+        f"A Title\n\nBy {honorific} Maria Lind\n\n"
+        "The body paragraph is long enough to be prose, really, and it goes on a while.\n\n"
+        f"{honorific} Maria Lind is a senior fellow at the Institute for Arctic Security.\n"
+    )
+    doc = clean(text, Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Maria Lind", "Institute for Arctic Security")
+    ]
+
+
+def test_honorifics_are_stripped_from_markup_authors() -> None:
+    html = (
+        '<html><head><meta name="author" content="Prof. Maria Lind"></head><body><article>'
+        "<h1>A Title</h1><p>The body paragraph is long enough to be prose, really. It says what "
+        "the analysis argues and why, in two sentences that a reader can follow.</p>"
+        "</article></body></html>"
+    )
+    doc = clean(html, Format.HTML)
+    meta = extract_metadata(doc, segment(doc))
+    assert [a.name for a in meta.authors] == ["Maria Lind"]
