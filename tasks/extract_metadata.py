@@ -13,35 +13,11 @@ import re
 from functools import cache
 
 from tasks._prefect import prefect_task
-from tasks.segment import BYLINE, DATE_IN_TEXT
+from tasks.dates import DATE_IN_TEXT, parse_date
+from tasks.segment import BYLINE
 from worldview.document import CleanedDocument, Segments
 from worldview.record import Author, Metadata
 
-MONTH_NUMBERS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
-ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
-NUMERIC_DATE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
 UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
 
 NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\s*")
@@ -119,44 +95,6 @@ ENGLISH_WORDS = frozenset(
     "has not but its their his they were been will would can also more than".split()
 )
 WORD = re.compile(r"[^\W\d_]+")
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-
-def parse_date(text: str) -> str | None:
-    """The first stated calendar date in ``text`` as YYYY-MM-DD, or None."""
-    if not text:
-        return None
-    if match := ISO_DATE.search(text):
-        y, m, d = (int(g) for g in match.groups())
-        return _iso(y, m, d)
-    if match := MONTH_DAY_YEAR.search(text):
-        month = MONTH_NUMBERS.get(match.group(1).lower())
-        if month:
-            return _iso(int(match.group(3)), month, int(match.group(2)))
-    if match := DAY_MONTH_YEAR.search(text):
-        month = MONTH_NUMBERS.get(match.group(2).lower())
-        if month:
-            return _iso(int(match.group(3)), month, int(match.group(1)))
-    if match := NUMERIC_DATE.search(text):
-        a, b, y = (int(g) for g in match.groups())
-        # "3.5.2024" is day.month in every country that writes dots; with slashes, D/M and M/D
-        # are both common, so only a reading that is the only possible one is taken.
-        if "." in match.group(0) or a > 12 >= b or a == b:
-            return _iso(y, b, a)
-        if b > 12 >= a:
-            return _iso(y, a, b)
-    return None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    import datetime
-
-    try:
-        return datetime.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 # --- authors ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from tasks._prefect import prefect_task
+from tasks.dates import DATE_IN_TEXT
 from tasks.sentences import sentence_spans
 from worldview.document import Block, BlockKind, CleanedDocument, Segments
 from worldview.errors import NoArticleError
@@ -31,15 +32,6 @@ TAKEAWAYS_IF_LIST = re.compile(
     r"^(?:(?:executive\s+)?summary|(?:key\s+|main\s+)?conclusions?|recommendations)\s*:?$", re.I
 )
 BYLINE = re.compile(r"^(?:by|written\s+by|authors?\s*:|words\s+by)\s+(?P<names>\S.{1,300})$", re.I)
-MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-DATE_IN_TEXT = re.compile(
-    rf"\b(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"
-    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b",
-    re.I,
-)
 DATELINE_MAX_CHARS = 120
 BY_NAMES_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z]")
 BYLINE_MAX_CHARS = 200

@@ -316,3 +316,24 @@ def test_honorifics_are_stripped_from_markup_authors() -> None:
     doc = clean(html, Format.HTML)
     meta = extract_metadata(doc, segment(doc))
     assert [a.name for a in meta.authors] == ["Maria Lind"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Fri Mar 07 09:12:44 CEST 2025", "2025-03-07"),  # Java's Date.toString
+        ("publié le 4 novembre 2021", "2021-11-04"),
+        ("1er juillet 2022", "2022-07-01"),
+        ("Stand: 9. Dezember 2023", "2023-12-09"),
+        ("7 de abril de 2024", "2024-04-07"),
+        ("12 сентября 2024", "2024-09-12"),
+        ("Nov 9, 2023 · 4 min read", "2023-11-09"),
+        ("09.11.2023", "2023-11-09"),
+        ("November 9, 2023 at 07:30 PM | filed under Europe", "2023-11-09"),
+        # the first date stated wins, whatever its form
+        ("Published 9 November 2023 | Updated November 12, 2023", "2023-11-09"),
+        ("We may 12 times say so", None),
+    ],
+)
+def test_dates_in_other_languages_and_machine_forms(text: str, date: str | None) -> None:
+    assert parse_date(text) == date
