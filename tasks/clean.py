@@ -111,6 +111,16 @@ KICKER = re.compile(
 MENU_LINE = re.compile(r"^[^|•·]{1,30}(?:\s[|•·]\s[^|•·]{1,30}){2,}$")
 SENTENCE_LIKE = re.compile(r"[a-z]{2}\.(?:\s|$)")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A note number glued to the end of a sentence or clause: "granted asylum.1 Russian aircraft",
+# "the Sahel,² where", "as reported[3]". Two letters before the mark keep "pp.12", "U.S.2"
+# out; a unit such as "km²" has no punctuation before its superscript.
+FOOTNOTE_MARK = re.compile(
+    r"(?<=[^\W\d_]{2})(?P<punct>[.,;:!?][”’\"\)]?|[”’\"\)])"
+    r"(?:\d{1,3}(?=\s+[A-Z“\"‘(]|\s*$)|\d{1,3}(?=\s)(?<=[,;:]\d)|\d{1,3}(?=\s)(?<=[,;:]\d\d)"
+    r"|[¹²³⁰⁴-⁹]+)"
+    r"|(?<=[^\W\d_]{2})(?P<punct2>[.,;:!?”’\"\)]?)\[\d{1,3}\]"
+)
+NUMBER_LABELS = frozenset("pp p no nos vol vols art arts para paras ch fig figs sec op nr".split())
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
 
@@ -334,6 +344,27 @@ def _could_be_headline(block: Block) -> bool:
     return not (YEAR.search(text) and len(text.split()) <= 6)  # a date line
 
 
+def strip_footnote_markers(doc: CleanedDocument) -> None:
+    """Note numbers glued to sentences are apparatus, not words: "asylum.1 The" -> "asylum.
+    The" (the notes themselves go with their "Notes" section)."""
+    removed = 0
+    for block in doc.blocks:
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
+            continue
+        text, count = FOOTNOTE_MARK.subn(_keep_punctuation, block.text)
+        if count:
+            block.text, removed = text, removed + count
+    if removed:
+        doc.warnings.append(f"footnote_markers_removed: {removed} note number(s) in the text")
+
+
+def _keep_punctuation(match: re.Match) -> str:
+    word = match.string[max(0, match.start() - 12) : match.start()].split()[-1:]
+    if word and word[0].casefold() in NUMBER_LABELS:
+        return match.group(0)  # "pp.12", "No.3": a page or a number, not a note
+    return match.group("punct") or match.group("punct2") or ""
+
+
 def clean(text: str, fmt: Format) -> CleanedDocument:
     blocks, hints, warnings = parse_blocks(text, fmt)
     doc = CleanedDocument(format=fmt, blocks=[], hints=hints, warnings=list(warnings))
@@ -341,6 +372,7 @@ def clean(text: str, fmt: Format) -> CleanedDocument:
     if hints.publication_type and not doc.publication_type:
         doc.publication_type = hints.publication_type
     move_side_material(doc)
+    strip_footnote_markers(doc)
     if fmt != Format.HTML:
         restore_title(doc)
     lift_kicker(doc)

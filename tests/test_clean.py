@@ -215,3 +215,33 @@ def test_a_bio_shaped_opening_paragraph_stays_in_the_body() -> None:
     doc = clean(f"A Title\n\n{opening}\n\n{body}\n\n{body}\n", Format.TEXT)
     assert doc.bios == []
     assert opening in _texts(doc)
+
+
+def test_note_numbers_glued_to_sentences_are_removed() -> None:
+    text = (
+        "A Title\n\n"
+        "The fleet left port in spring.3 Its return was delayed,12 and nobody said why.¹ "
+        "Officials cited a report[4] and pp.7 of the annex, No.2 in the series. "
+        "The area is 40 km² and the 2024.5 budget figure is a number.\n"
+    )
+    doc = clean(text, Format.TEXT)
+    assert _texts(doc)[1] == (
+        "The fleet left port in spring. Its return was delayed, and nobody said why. "
+        "Officials cited a report and pp.7 of the annex, No.2 in the series. "
+        "The area is 40 km² and the 2024.5 budget figure is a number."
+    )
+    assert any(w.startswith("footnote_markers_removed") for w in doc.warnings)
+
+
+def test_note_numbers_from_html_superscripts_leave_whole_sentences() -> None:
+    html = (
+        "<html><body><article><h1>A Title</h1>"
+        "<p>The envoy flew home in May.<sup><a href='#n1'>1</a></sup> Talks stalled after that, "
+        "and both sides blamed the other for the delay in the weeks that followed.</p>"
+        "</article></body></html>"
+    )
+    from tasks.segment import segment
+
+    seg = segment(clean(html, Format.HTML))
+    sentences = [s.text for s in seg.content.paragraphs[0].sentences]
+    assert sentences[0] == "The envoy flew home in May."
