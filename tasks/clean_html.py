@@ -143,7 +143,8 @@ ROLE_DATELINE = re.compile(
 ROLE_SUBTITLE = re.compile(
     _C + r"(dek(?=$|[\s_-])|deck(?=$|[\s_-])|standfirst|sub-?title|sub-?headline|strapline|"
     r"sub-?head(?=$|[\s_-])|article-?summary|summary-?text|lead-?in|teaser-?text|"
-    r"(?:article|entry|page|post|hero)-?(?:excerpt|description|intro|lede))",
+    r"(?:article|entry|page|post|hero)-?(?:excerpt|description|intro|lede)|lede(?=$|[\s_-])|"
+    r"vorspann|chapo|chapeau)",
     re.I,
 )
 ROLE_CAPTION = re.compile(_C + r"(caption|figcaption|wp-caption-text|image-?desc)", re.I)
@@ -190,6 +191,42 @@ TOOL_LINE = re.compile(
     rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$",
     re.I,
 )
+# A fact box of label/value pairs: "<strong>Author</strong> Jane Doe", "Date: 19.01.2020".
+LABEL_AUTHOR = re.compile(
+    r"^(?:authors?|autor(?:in|en)?|auteur(?:e|s)?|written by|words by)\s*:?\s+(?P<value>.+)$",
+    re.I,
+)
+LABEL_DATE = re.compile(
+    r"^(?:date|published(?: on)?|posted(?: on)?|datum|veröffentlicht(?: am)?|publié(?: le)?|"
+    r"publicado(?: el)?)\s*:?\s+(?P<value>.{6,40})$",
+    re.I,
+)
+SENTENCE_END = (".", "!", "?", "”", '"', ":")
+
+
+def _labelled_meta(text: str) -> tuple[str, str] | None:
+    """(role, text) for a label/value line naming the author or the publication date."""
+    if m := LABEL_AUTHOR.match(text):
+        people = split_people(m["value"])
+        if people and all(looks_like_person(p) for p in people):
+            return "byline", "By " + m["value"]
+    if (m := LABEL_DATE.match(text)) and parse_date(m["value"]):
+        return "dateline", text
+    return None
+
+
+def _leads_with_date(text: str) -> bool:
+    """A short meta line that opens with a date, whatever follows it ("| categories: ...")."""
+    if text.endswith(SENTENCE_END):
+        return False
+    head = text[:40]
+    for pattern in (DATE_MDY, DATE_DMY, DATE_ISO, DATE_DMY_DOTS):
+        m = pattern.search(head)
+        if m and m.start() <= 15 and parse_date(m[0]):
+            return True
+    return False
+
+
 TAG_LINE = re.compile(r"^(?:tagged|tags?|topics?|categor(?:y|ies)|filed under)\s*:", re.I)
 BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+)?by[\s:]+(?=\S)", re.I)
 MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
@@ -283,6 +320,13 @@ DATE_DMY = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MON},?\s+(\d{{4}})", re.I
 )
 DATE_MDY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
+# "21.02.2025": dots are day-first wherever they are written (slashes are ambiguous, left out).
+DATE_DMY_DOTS = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)")
+# Java's Date.toString in JSON-LD: "Tue Jan 28 15:28:56 CET 2020".
+DATE_JAVA = re.compile(
+    rf"\b{_MON}\s+(\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s+[A-Z]{{2,5}})?\s+(\d{{4}})\b",
+    re.I,
+)
 
 
 def _valid(y: int, m: int, d: int) -> str | None:
@@ -307,6 +351,10 @@ def parse_date(value: str | None) -> str | None:
         return _valid(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
     if m := DATE_DMY.search(s):
         return _valid(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+    if m := DATE_DMY_DOTS.search(s):
+        return _valid(int(m[3]), int(m[2]), int(m[1]))
+    if m := DATE_JAVA.search(s):
+        return _valid(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
     return None
 
 
@@ -389,6 +437,7 @@ def _similar(a: str, b: str) -> bool:
 
 TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»:]{1,2}|-{1,2})\s+|\s*\|\s*")
 DATE_PART = re.compile(r"^[\d./-]{6,10}$")
+PREFIX_SEPARATORS = {"::", "|", "»", "»»", "||"}
 
 
 def strip_site_name(title: str, site_names: list[str], headline: str | None = None) -> str:
@@ -426,6 +475,9 @@ def strip_site_name(title: str, site_names: list[str], headline: str | None = No
         last, rest = parts[-1], " ".join(parts[:-1])
         if len(last.split()) <= 4 and len(last) <= 40 and len(rest.split()) >= 3:
             parts.pop()  # an unnamed short suffix after a real headline: the site's name
+        elif kind in PREFIX_SEPARATORS and len(parts) == 2 and len(parts[0].split()) <= 4:
+            if len(parts[1].split()) >= 3:
+                parts.pop(0)  # "Site :: Headline": separators no headline uses inside itself
     joiner = " | " if kind == "|" else f" {kind} "
     return normalize_space(joiner.join(parts))
 
@@ -456,6 +508,8 @@ PUBLISHED_KEYS = (
     "publishdate", "publish-date", "publish_date", "published_date", "publication_date",
     "release_date", "date", "og:pubdate", "article_date_original", "originalpublicationdate",
     "article:published", "dc.created", "datecreated", "bt:pubdate", "published_time",
+    "dc:date", "dc:date.issued", "dcterms:issued", "dcterms:created", "bepress_citation_date",
+    "prism.publicationdate", "citation_online_date",
 )  # fmt: skip
 MODIFIED_KEYS = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
@@ -733,6 +787,9 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
         label, strong = verdict
         if node.tag in SUBHEADINGS and not strong:
             continue  # "header-anchor" on an in-text <h2>: a heading is never layout
+        if node.tag == "p" and not strong and label == "newsletter prompt":
+            if len(node.text()) >= 80:
+                continue  # "paywall" on a paragraph of prose marks gated article text
         if node.tag in {"html", "body", "h1"} or (not strong and node.tag == "article"):
             continue
         if _has_ancestor_in(node, chosen_ids):
@@ -1097,12 +1154,15 @@ class _Emitter:
                 return
             if len(block.text) < 300 and TAG_LINE.match(block.text):
                 return
-            if not self.body_started and len(block.text) < 80:
-                if BY_PREFIX.match(block.text) and len(block.text) < 160:
+            if len(block.text) < 100 and (labelled := _labelled_meta(block.text)):
+                block.role, block.text = labelled
+            elif not self.body_started and len(block.text) < 160:
+                text = block.text
+                if BY_PREFIX.match(text) and len(text) < 80:
                     block.role = "byline"
-                elif parse_date(block.text) and len(block.text) < 60:
-                    block.role = "dateline"
-                elif len(block.text.split()) < 4 and not block.text.endswith((".", "!", "?")):
+                elif (parse_date(text) and len(text) < 60) or _leads_with_date(text):
+                    block.role = "dateline"  # "January 13, 2020 at 08:45 | categories: ..."
+                elif len(text.split()) < 4 and not text.endswith((".", "!", "?")):
                     return  # "· 9 min read", "Listen", "Print": interface crumbs above the body
         if role in {"subtitle"} and self.body_started:
             block.role = None
@@ -1209,6 +1269,10 @@ class _Emitter:
             return
         if tag in {"hr", "br"}:
             return
+        if (tag == "figcaption" or ROLE_CREDIT.search(_classes(node))) and self._caption_alone(
+            node, tag
+        ):
+            return
         if role in {"byline", "dateline", "bio"}:
             text = self._role_text(node, role)
             if text:
@@ -1239,6 +1303,28 @@ class _Emitter:
         in_item = frame.in_item or tag == "li"
         child_frame = _Frame(node, node.iter(include_text=True), role, depth, in_item)
         stack.append(child_frame)
+
+    def _caption_alone(self, node: LexborNode, tag: str) -> bool:
+        """A caption or credit outside a <figure>: it belongs to the image just before it.
+
+        A credit ("Getty Images") with no image to go to is dropped, never a paragraph.
+        """
+        text = normalize_space(node.text().replace(BR, " "))
+        if not text or len(text) > 300 or node.mem_id in self.has_blocks:
+            return False
+        credit = tag != "figcaption" or bool(ROLE_CREDIT.search(_classes(node)))
+        if credit and len(text) > 150:
+            return False
+        image = self.blocks[-1] if self.blocks else None
+        if image is not None and image.kind is BlockKind.IMAGE:
+            if credit and image.credit is None:
+                image.credit = CREDIT_PREFIX.sub("", text).strip(" ()[]") or None
+                image.text = f"{image.text} ({image.credit})".strip()
+                return True
+            if not credit and not image.text:
+                image.text = text
+                return True
+        return credit
 
     def _role_text(self, node: LexborNode, role: str) -> str:
         if role == "dateline":
@@ -1483,7 +1569,13 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     body = tree.body
     if body is None:
         return [], _finish_hints(hints, page, []), warnings
+    early_date = _marked_publication_time(body)
     removed = _remove_chrome(tree, body)
+    for ref in body.css("sup a[href^='#'],a[role=doc-noteref]"):
+        # Footnote markers ("asylum.<sup>1</sup>") would glue digits to the sentence.
+        marker = ref.parent if ref.parent is not None and ref.parent.tag == "sup" else ref
+        if len(marker.text().strip()) <= 5 and marker.parent is not None:
+            marker.decompose()
     for br in body.css("br"):
         br.replace_with(BR)
     root = _find_root(body)
@@ -1520,7 +1612,27 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     if removed:
         warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
     hints = _finish_hints(hints, page, blocks, emitter)
+    hints.published = hints.published or early_date
     return blocks, hints, warnings
+
+
+PUBLISHED_MARK = re.compile(r"publish|entry-date|posted-on|post-date|pubdate", re.I)
+
+
+def _marked_publication_time(body: LexborNode) -> str | None:
+    """The first <time> the markup marks as the publication date, read before chrome removal.
+
+    WordPress themes print it in the article's own <footer> ("posted-on", "entry-date
+    published"), which goes with the footers; this is the fallback when nothing else states it.
+    """
+    for t in body.css("time[datetime]")[:50]:
+        parent = t.parent
+        marks = f"{_classes(t)} {_classes(parent) if parent is not None else ''}"
+        itemprop = (t.attributes.get("itemprop") or "").lower()
+        if (itemprop == "datepublished" or PUBLISHED_MARK.search(marks)) and not _is_update(t):
+            if found := parse_date(t.attributes.get("datetime")):
+                return found
+    return None
 
 
 def _trailing_bios(root: LexborNode, levels: int = 3) -> list[LexborNode]:

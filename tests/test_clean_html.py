@@ -531,3 +531,95 @@ def test_soft_hyphens_are_removed_from_text():
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     assert "The candidate spoke" in all_text(blocks) and "\u00ad" not in all_text(blocks)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("von Anna Berg · 21.02.2025", "2025-02-21"),
+        ("Wed Mar 05 09:12:44 CET 2025", "2025-03-05"),
+        ("release v1.2.2020", None),
+    ],
+)
+def test_parse_date_dotted_day_first_and_java_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_site_name_before_a_double_colon_or_bar_goes():
+    assert strip_site_name("Baltic Review :: The Kremlin and the Baltic Fleet", []) == (
+        "The Kremlin and the Baltic Fleet"
+    )
+    assert strip_site_name("The Kremlin and the Baltic Fleet | Baltic Review", []) == (
+        "The Kremlin and the Baltic Fleet"
+    )
+
+
+def test_dublin_core_date_meta():
+    page = (
+        "<html><head><meta name='DC:date' content='2018-04-09'></head><body><article>"
+        "<h1>A Headline on Russian Diplomacy</h1>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    assert html_to_blocks(page)[1].published == "2018-04-09"
+
+
+def test_meta_line_that_opens_with_a_date_is_a_dateline():
+    page = (
+        "<body><article><h1>A Headline on Russian Diplomacy</h1>"
+        "<p><small>March 3, 2021 at 10:15 AM | filed in <a href='/c/r'>Russia</a> | "
+        "<a href='#comments'>Leave a comment</a></small></p>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.published == "2021-03-03"
+    assert "Leave a comment" not in " ".join(body_texts(blocks))
+
+
+def test_label_value_fact_box_gives_byline_and_dateline():
+    page = (
+        "<body><article><h1>A Headline on the Caucasus</h1>" + ARTICLE * 2
+        + "<ul class='facts'><li><strong>Date</strong> 07.11.2019</li>"
+        "<li><strong>Author</strong> Marta Kowalczyk</li></ul></article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.published == "2019-11-07"
+    assert [b.text for b in blocks if b.role == "byline"] == ["By Marta Kowalczyk"]
+    assert hints.authors == ["Marta Kowalczyk"]
+
+
+def test_publication_time_in_the_article_footer_is_read_before_footers_go():
+    page = (
+        "<body><article><h1>A Headline on Russian Energy</h1>" + ARTICLE * 2
+        + "<footer class='entry-footer'><span class='posted-on'>"
+        "<time class='entry-date published' datetime='2019-06-14T08:00:00+00:00'>June 14</time>"
+        "</span></footer></article>"
+    )  # fmt: skip
+    assert html_to_blocks(page)[1].published == "2019-06-14"
+
+
+def test_footnote_markers_paywall_paragraphs_and_lone_credits():
+    gated = "<p class='paywall'>" + "Gated text of the article goes on about Moscow. " * 3 + "</p>"
+    page = (
+        "<body><article><h1>A Headline on Russia in Syria</h1>"
+        "<p>The bases were the hub of its operations in the region.<sup><a href='#fn1'>1</a>"
+        "</sup> They are now in doubt, and the navy has few other ports to use.</p>"
+        "<div class='media'><img src='/base.jpg' alt='A base'>"
+        "<div class='image-meta'><figcaption class='image-credit'>Lena Markova/Agency"
+        "</figcaption></div></div>" + ARTICLE + gated * 3
+        + "<p class='credit'>Getty Images</p></article>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    body = body_texts(blocks)
+    assert body[0].startswith("The bases were the hub of its operations in the region. They")
+    assert len(body) == 5 and "Getty" not in all_text(blocks)
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert image.credit == "Lena Markova/Agency"
+
+
+def test_lede_class_is_the_subtitle():
+    page = (
+        "<body><article><h1>A Headline on Russia and Turkey</h1>"
+        "<div class='article-lede-block'><p class='lede'>Ankara and Moscow compete and cooperate "
+        "at the same time.</p></div>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    assert html_to_blocks(page)[1].subtitle == (
+        "Ankara and Moscow compete and cooperate at the same time."
+    )
