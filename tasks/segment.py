@@ -55,8 +55,17 @@ CREDIT_IN_PARENS = re.compile(
 )
 CREDIT_TRAILER = re.compile(
     r"^(?P<caption>.*?\S)\s*(?:[|–—-]\s*|(?<=[.!?”\"])\s*)"
-    rf"{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>[^|]{{2,120}}?)\.?$",
+    rf"(?:{CREDIT_LABEL}\s*(?:by|:|credit\s*:)|(?:{CREDIT_LABEL}\s+)?courtesy(?:\s+of)?|©)\s*©?\s*"
+    r"(?P<credit>[^|]{2,120}?)\.?$",
     re.I | re.S,
+)
+# "... in Moscow © Jane Roe": the copyright sign needs no full stop before it.
+COPYRIGHT_CREDIT = re.compile(r"^(?P<caption>.*?\S)\s*©\s*(?P<credit>[^©]{2,120}?)\.?$", re.S)
+# "(Institute for Digital Democracy)", "(Jane Roe)": a proper name alone in the trailing
+# parentheses names the source; an aside ("(left)", "(1945)", "(centre, with Xi)") does not.
+PROPER_NAME_PHRASE = re.compile(
+    r"^(?:[A-Z][\w’'.&-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w’'.&-]*|of|for|and|the|on|in|de|für|und|&))+$"
+    r"|^[A-Z]{2,6}$"  # an agency's acronym: "(ISW)", "(TASS)"
 )
 CREDIT_ONLY = re.compile(
     rf"^{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>.+)$",
@@ -66,7 +75,7 @@ CREDIT_ONLY = re.compile(
 CREDIT_LABEL_START = re.compile(CREDIT_LABEL, re.I)
 # Wire-service style, after the caption's last sentence: "... in Moscow. REUTERS/Maxim Shemetov"
 AGENCY_CREDIT = re.compile(
-    r"^(?P<caption>.*?[.!?”])\s+(?P<credit>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}"
+    r"^(?P<caption>.*?[.!?”]|.*?\S(?=\s+[–—|-]\s))\s+(?:[–—|-]\s+)?(?P<credit>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}"
     r"/[A-Z][\w.'’ &/-]{1,80})$",
     re.S,
 )
@@ -114,10 +123,17 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
         return None, match.group("credit").strip(" .")
     if text.endswith((")", "]", ").", "].")):
         match = CREDIT_IN_PARENS.match(text)
-        if match and (CREDIT_LIKE.search(match.group(0)[len(match.group("caption")) :])):
-            return match.group("caption").strip(), match.group("credit").strip()
+        tail = match.group(0)[len(match.group("caption")) :] if match else ""
+        if match and (
+            CREDIT_LIKE.search(tail)
+            or "©" in tail
+            or PROPER_NAME_PHRASE.match(match.group("credit").strip())
+        ):
+            return match.group("caption").strip(), match.group("credit").strip(" ©")
     if len(text) <= CAPTION_MAX_CHARS and (match := CREDIT_TRAILER.match(text)):
         return match.group("caption").strip(), match.group("credit").strip()
+    if len(text) <= CAPTION_MAX_CHARS and "©" in text and (match := COPYRIGHT_CREDIT.match(text)):
+        return match.group("caption").strip(" –—-|"), match.group("credit").strip()
     if len(text) <= CAPTION_MAX_CHARS and "/" in text and (match := AGENCY_CREDIT.match(text)):
         return match.group("caption").strip(), match.group("credit").strip()
     return text, None

@@ -242,3 +242,41 @@ def test_e_g_before_a_capitalised_name_does_not_end_a_sentence() -> None:
         "Several states, e.g. Russia and Iran, objected.",
         "The vote went ahead.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        # a proper name alone in the closing parentheses is the source
+        (
+            "Ballot papers stacked in a depot. (Electoral Watch Europe)",
+            "Ballot papers stacked in a depot.",
+            "Electoral Watch Europe",
+        ),
+        ("Troop positions in the north (ISW)", "Troop positions in the north", "ISW"),
+        ("A ferry in the strait (Mirela Costa)", "A ferry in the strait", "Mirela Costa"),
+        # a trailing label without parentheses
+        (
+            "A ferry in the strait in 2023. Photo: Mirela Costa",
+            "A ferry in the strait in 2023.",
+            "Mirela Costa",
+        ),
+        ("A ferry in the strait © Mirela Costa", "A ferry in the strait", "Mirela Costa"),
+        (
+            "A ferry in the strait. Image courtesy of Mirela Costa",
+            "A ferry in the strait.",
+            "Mirela Costa",
+        ),
+        ("A ferry in the strait – Mirela Costa/AFP", "A ferry in the strait", "Mirela Costa/AFP"),
+        # asides stay in the caption
+        ("The two ministers (right) in 1998", "The two ministers (right) in 1998", None),
+        ("A treaty signing (1945)", "A treaty signing (1945)", None),
+        (
+            "A summit dinner (Mirela Costa, second left)",
+            "A summit dinner (Mirela Costa, second left)",
+            None,
+        ),
+    ],
+)
+def test_more_credit_shapes(text: str, caption: str, credit: str | None) -> None:
+    assert split_caption_credit(text) == (caption, credit)
