@@ -8,8 +8,8 @@ the ratio is measured side by side on a noisy shared machine. Also: the time to 
 
 Goals (issue 4): tagger >= 0.8x raw encode(); seed tagged in < 0.5 s on 2 cores.
 
-    .venv/bin/python bench/bench_tagger.py            # ~3,000 sentences per round
-    .venv/bin/python bench/bench_tagger.py --quick    # ~800
+    .venv/bin/python bench/bench_tagger.py            # ~1,500 sentences per round
+    .venv/bin/python bench/bench_tagger.py --quick    # ~600
 
 Prints one ``BENCH-ROW {json}`` line per result for ``bench/run.py``.
 """
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
-    target = 800 if args.quick else 3000
+    target = 600 if args.quick else 1500
 
     t0 = time.perf_counter()
     from worldview.themes import load_tagger
