@@ -188,7 +188,8 @@ TOOL_WORDS = (
     r"watch video|play video|read later|font size|text size|gift (this )?article"
 )
 TOOL_LINE = re.compile(
-    rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$",
+    rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$|"
+    r"^[-–—\s]*(?:\d{1,2}:\d{2}\s*[-–—]?\s*)?source:\s*[\w .&/-]{1,30}$",
     re.I,
 )
 # A fact box of label/value pairs: "<strong>Author</strong> Jane Doe", "Date: 19.01.2020".
@@ -1310,8 +1311,13 @@ class _Emitter:
         A credit ("Getty Images") with no image to go to is dropped, never a paragraph.
         """
         text = normalize_space(node.text().replace(BR, " "))
-        if not text or len(text) > 300 or node.mem_id in self.has_blocks:
-            return False
+        if not text or len(text) > 300 or tag == "p":
+            return False  # a paragraph ("Additional reporting by ...") is the article's own line
+        for inner in node.css("p,div,li,figure,table,img"):
+            if inner.mem_id != node.mem_id and (
+                inner.tag != "img" or not _is_junk_image(inner, _image_src(inner) or "")
+            ):
+                return False
         credit = tag != "figcaption" or bool(ROLE_CREDIT.search(_classes(node)))
         if credit and len(text) > 150:
             return False

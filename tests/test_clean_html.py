@@ -508,7 +508,8 @@ def test_article_tool_lines_tag_lines_and_teaser_headings_are_dropped():
     page = (
         "<body><article><h1>A Headline on Sanctions Policy</h1>" + ARTICLE
         + "<div class='story-actions'><a>Share</a> <a>Adjust</a> <a>Print</a></div>"
-        "<p>Adjust | Print</p><p>03:29</p><p>&lt; 1 2 3 &gt;</p>" + ARTICLE
+        "<p>Adjust | Print</p><p>03:29</p><p>- Source: Agency TV</p>"
+        "<p>&lt; 1 2 3 &gt;</p>" + ARTICLE
         + "<p><a href='/reuse'>Reuse this content</a></p><ul class='topics'><li>Tagged:</li>"
         "<li><a href='/t/russia'>russia</a></li><li><a href='/t/nato'>nato</a></li></ul>"
         "<h2>Category: <a rel='category tag' href='/c/news'>News</a></h2>"
@@ -518,7 +519,16 @@ def test_article_tool_lines_tag_lines_and_teaser_headings_are_dropped():
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     text = all_text(blocks)
-    for chrome in ("Adjust", "Print", "03:29", "Reuse", "Tagged", "Category", "Unrelated"):
+    for chrome in (
+        "Adjust",
+        "Print",
+        "03:29",
+        "Agency TV",
+        "Reuse",
+        "Tagged",
+        "Category",
+        "Unrelated",
+    ):
         assert chrome not in text
     assert "Part Two" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
 
@@ -604,7 +614,7 @@ def test_footnote_markers_paywall_paragraphs_and_lone_credits():
         "<div class='media'><img src='/base.jpg' alt='A base'>"
         "<div class='image-meta'><figcaption class='image-credit'>Lena Markova/Agency"
         "</figcaption></div></div>" + ARTICLE + gated * 3
-        + "<p class='credit'>Getty Images</p></article>"
+        + "<div class='credit'>Getty Images</div></article>"
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     body = body_texts(blocks)
