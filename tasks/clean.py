@@ -43,9 +43,16 @@ DISCLAIMER = re.compile(
     re.I,
 )
 # "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
+# Or "Diego Ruiz writes the X newsletter and is a researcher at Y": another verb of what the
+# person does first, then (in the same sentence) the role.
+BIO_VERBS = (
+    r"is|was|serves(?:\s+as)?|has\s+been|works(?:\s+as)?|writes|leads|heads|directs|teaches|"
+    r"covers|researches|studies|specializes|specialises|focuses|served|worked|joined|holds|"
+    r"chairs|manages|edits|reports|advises|lectures"
+)
 BIO = re.compile(
     r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*(?:,[^,]{3,100},)?\s*,?\s+"
-    r"(?:is|was|serves\s+as|has\s+been|works\s+as)\s+"
+    rf"(?:{BIO_VERBS})\s+"
     r"(?:an?|the|currently|also|now|formerly|(?:senior|deputy|associate|assistant|executive)\s+)?"
     r"\w",
 )
@@ -57,6 +64,10 @@ BIO_ROLE = re.compile(
     re.I,
 )
 BIO_MAX_CHARS = 700
+FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
+HEADER_BLOCKS = 10
+BYLINE_START = re.compile(r"^(?:by|written\s+by|authors?\s*:)\s+\S", re.I)
+NAME_RUN = re.compile(r"(?:[A-Z][\w’'\-]+\.?\s+){1,3}[A-Z][\w’'\-]+")
 BODY_PARAGRAPH_MIN_CHARS = 300
 BIO_EMPLOYER = re.compile(r"\b(?:at|with)\s+(?:the\s+)?[A-Z]")
 # Author-box links glued to the bio text: "View all posts by X", "Follow her on X", "Full bio".
@@ -209,20 +220,43 @@ def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block
     return kept
 
 
-def _is_bio(block: Block, index: int, body_end: int) -> bool:
+def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) -> bool:
     """ "Jane Roe is a senior fellow at X." under the byline or after the article's last
-    paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text."""
+    paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text. After the
+    body, a bio must name a stated author, or (when no author is stated) an employer."""
     if block.role == "bio":
         return True
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
         return False
     text = block.text
-    if len(text) > BIO_MAX_CHARS or not BIO.match(text) or not BIO_ROLE.search(text):
+    match = BIO.match(text) if len(text) <= BIO_MAX_CHARS else None
+    if match is None or not BIO_ROLE.search(_first_sentence(text[match.end("name") :])):
         return False
+    names_employer = BIO_EMPLOYER.search(text) is not None
     if index > body_end:
-        return True
+        surname = match.group("name").split()[-1].casefold()
+        return surname in authors if authors else names_employer
     # At the top, only a short line that names an employer ("... fellow at X").
-    return index < 4 and len(text) <= 300 and BIO_EMPLOYER.search(text) is not None
+    return index < 4 and len(text) <= 300 and names_employer
+
+
+def _first_sentence(text: str) -> str:
+    end = FIRST_SENTENCE_END.search(text)
+    return text[: end.start() + 3] if end else text
+
+
+def stated_author_surnames(blocks: list[Block], hints: MarkupHints) -> frozenset[str]:
+    """Surnames the document states for its authors: markup authors and "By ..." lines at the
+    top (a bio after the body must be about one of them)."""
+    lines = list(hints.authors)
+    for block in blocks[:HEADER_BLOCKS]:
+        if block.role == "byline" or BYLINE_START.match(block.text):
+            lines.append(block.text)
+    surnames = set()
+    for line in lines:
+        for run in NAME_RUN.findall(line):
+            surnames.add(run.split()[-1].casefold())
+    return frozenset(surnames)
 
 
 def _body_end(blocks: list[Block]) -> int:
@@ -253,6 +287,7 @@ def move_side_material(doc: CleanedDocument) -> None:
     kept: list[Block] = []
     count = len(doc.blocks)
     body_end = _body_end(doc.blocks)
+    authors = stated_author_surnames(doc.blocks, doc.hints)
     after_about_heading = False
     skipping_related = False
     dropping_section = False
@@ -293,7 +328,7 @@ def move_side_material(doc: CleanedDocument) -> None:
             kept.append(block)
         elif len(text) < 600 and DISCLAIMER.search(text):
             doc.disclaimers.append(text)
-        elif after_about_heading or _is_bio(block, index, body_end):
+        elif after_about_heading or _is_bio(block, index, body_end, authors):
             bio = BIO_TRAILER.sub("", text).strip()
             if bio:
                 doc.bios.append(bio)

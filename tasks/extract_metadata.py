@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from tasks._prefect import prefect_task
+from tasks.clean import BIO_VERBS
 from tasks.dates import DATE_IN_TEXT, parse_date
 from tasks.segment import BYLINE
 from worldview.document import CleanedDocument, Segments
@@ -62,7 +63,7 @@ NOT_A_NAME = re.compile(
 NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")
 BIO_NAME = re.compile(
     r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*(?:,[^,]{3,100},)?\s*,?\s+"
-    r"(?:is|was|serves|has|works)\b"
+    rf"(?:{BIO_VERBS})\b"
 )
 BIO_IN_TEXT = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"

@@ -245,3 +245,36 @@ def test_note_numbers_from_html_superscripts_leave_whole_sentences() -> None:
     seg = segment(clean(html, Format.HTML))
     sentences = [s.text for s in seg.content.paragraphs[0].sentences]
     assert sentences[0] == "The envoy flew home in May."
+
+
+LONG = "A body paragraph that is long enough to count as article text, and then some. " * 5
+
+
+def test_a_bio_that_opens_with_another_verb_leaves_the_body() -> None:
+    bio = (
+        "Marta Kowal edits the Vistula Brief newsletter and is a visiting fellow at the "
+        "Baltic Policy Institute in Gdańsk."
+    )
+    doc = clean(f"A Title\n\nBy Marta Kowal\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT)
+    assert doc.bios == [bio]
+    from tasks.extract_metadata import extract_metadata
+    from tasks.segment import segment
+
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Marta Kowal", "Baltic Policy Institute")
+    ]
+
+
+def test_a_closing_sentence_about_someone_else_is_not_a_bio() -> None:
+    closing = "Vladimir Putin, a former KGB officer, is a leader who trusts only the services."
+    for front in ("By Marta Kowal\n\n", ""):
+        doc = clean(f"A Title\n\n{front}{LONG}\n\n{LONG}\n\n{closing}\n", Format.TEXT)
+        assert doc.bios == [], front
+        assert closing in _texts(doc)
+
+
+def test_an_unsigned_article_keeps_a_bio_that_names_an_employer() -> None:
+    bio = "Marta Kowal is a senior analyst at the Baltic Policy Institute."
+    doc = clean(f"A Title\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT)
+    assert doc.bios == [bio]
