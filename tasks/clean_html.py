@@ -23,6 +23,7 @@ tree builder's scope checks make such nesting quadratic.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -559,7 +560,12 @@ def _ld_text(value) -> str | None:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value")
-    return normalize_space(value) if isinstance(value, str) and value.strip() else None
+    return normalize_space(_unescape(value)) if isinstance(value, str) and value.strip() else None
+
+
+def _unescape(value: str) -> str:
+    """JSON-LD sits in <script>, where the parser expands no entities: "O&#039;Donnell"."""
+    return html.unescape(value) if "&" in value else value
 
 
 def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
@@ -569,7 +575,7 @@ def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
         if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
             item = by_id[item["@id"]]
         if isinstance(item, str):
-            people += split_people(item)
+            people += split_people(_unescape(item))
         elif isinstance(item, dict) and not (_types(item) & ORG_TYPES):
             name = item.get("name")
             if not isinstance(name, str | list) and (
@@ -578,7 +584,7 @@ def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
                 name = f"{item.get('givenName') or ''} {item.get('familyName') or ''}"
             for one in name if isinstance(name, list) else [name]:
                 if isinstance(one, str):
-                    people += split_people(one)
+                    people += split_people(_unescape(one))
     return list(dict.fromkeys(people))
 
 
@@ -607,7 +613,7 @@ def _read_page_meta(tree: LexborHTMLParser) -> _PageMeta:
         key = key or attrs.get("http-equiv")
         content = attrs.get("content")
         if key and content:
-            page.meta.setdefault(key.strip().lower(), []).append(content)
+            page.meta.setdefault(key.strip().lower(), []).append(_unescape(content))
     if (title := tree.css_first("title")) is not None:
         page.title_tag = normalize_space(title.text()) or None
     for link in tree.css("link[rel][href]"):
@@ -810,6 +816,7 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
     return removed
 
 
+TEASER_CLASS = re.compile(_C + r"(teasers?|cards?|tiles?|promos?)(?=$|[\s_-])", re.I)
 SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BODY_MARKER = re.compile(
     _C + r"((?:entry|post|article|story|blog)[-_]*(?:content|body|text)(?=$|[\s_-])|articlebody)",
@@ -1130,6 +1137,8 @@ class _Emitter:
         self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
         self.pending: list[Block] = []  # datelines split out of a byline, emitted after it
         self.dropped_links = 0  # "Read more: <a>...</a>" paragraphs left out
+        self.title_line: set[int] = set()  # the headline and its ancestors
+        self.stop_ids: set[int] = set()
 
     # -- output helpers -------------------------------------------------------------------
 
@@ -1274,6 +1283,8 @@ class _Emitter:
             node, tag
         ):
             return
+        if own in {"byline", "dateline"} and self._in_teaser(node):
+            return  # the byline or date of a teaser card for another story
         if role in {"byline", "dateline", "bio"}:
             text = self._role_text(node, role)
             if text:
@@ -1304,6 +1315,22 @@ class _Emitter:
         in_item = frame.in_item or tag == "li"
         child_frame = _Frame(node, node.iter(include_text=True), role, depth, in_item)
         stack.append(child_frame)
+
+    def _in_teaser(self, node: LexborNode) -> bool:
+        """Whether ``node`` sits in a teaser card: a nested <article>, a list item or a "teaser" /
+        "card" element (below the article's own container, away from its headline) that links to
+        another story with a headline-length link."""
+        parent = node.parent
+        for _ in range(8):
+            if parent is None or parent.mem_id in self.stop_ids:
+                return False
+            if parent.tag in {"article", "li"} or TEASER_CLASS.search(_classes(parent)):
+                for link in parent.css("a[href]"):
+                    href = link.attributes.get("href") or "#"
+                    if not href.startswith("#") and len(normalize_space(link.text())) >= 25:
+                        return True
+            parent = parent.parent
+        return False
 
     def _caption_alone(self, node: LexborNode, tag: str) -> bool:
         """A caption or credit outside a <figure>: it belongs to the image just before it.
@@ -1378,6 +1405,7 @@ class _Emitter:
                 self.pending.append(Block(BlockKind.PARAGRAPH, text, role="dateline"))
 
     def run(self, start: LexborNode) -> None:
+        self.stop_ids = {start.mem_id} | self.title_line
         self.has_blocks = _elements_holding(start, BLOCK_SELECTOR + ",img")
         self.has_links = _elements_holding(start, "a")
         stack: list[_Frame] = []
@@ -1593,6 +1621,8 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
 
     title = _pick_title(body, root, hints)
     emitter = _Emitter(title.mem_id if title is not None else None, warnings)
+    if title is not None:
+        emitter.title_line = _ancestor_ids(title) | {title.mem_id}
     if (
         title is not None
         and root.mem_id not in _ancestor_ids(title)

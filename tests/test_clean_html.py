@@ -633,3 +633,31 @@ def test_lede_class_is_the_subtitle():
     assert html_to_blocks(page)[1].subtitle == (
         "Ankara and Moscow compete and cooperate at the same time."
     )
+
+
+def test_teaser_card_bylines_are_not_the_articles():
+    card = (
+        "<article class='story-card'><h3><a href='/elsewhere'>Another Story About the Baltic "
+        "Sea Fleet</a></h3><p class='author'>By Otto Kranich</p>"
+        "<time class='date' datetime='2017-01-01'>1 January 2017</time></article>"
+    )
+    page = (
+        "<body><main><article><h1>A Headline on Russian Naval Bases</h1>"
+        "<div class='byline'>By Hanna Lind</div>" + ARTICLE * 3 + card * 2 + "</article></main>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert [b.text for b in blocks if b.role == "byline"] == ["By Hanna Lind"]
+    assert hints.published is None
+
+
+def test_json_ld_entities_are_unescaped():
+    ld = (
+        '{"@type": "NewsArticle", "headline": "Moscow&#039;s New Line",'
+        ' "author": {"@type": "Person", "name": "Liam O&#039;Connor"}}'
+    )
+    page = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
+        "<h1>Moscow's New Line</h1>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    hints = html_to_blocks(page)[1]
+    assert hints.authors == ["Liam O'Connor"] and hints.title == "Moscow's New Line"
