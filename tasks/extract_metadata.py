@@ -15,7 +15,7 @@ from functools import cache
 from tasks._prefect import prefect_task
 from tasks.clean import BIO_VERBS
 from tasks.dates import DATE_IN_TEXT, parse_date
-from tasks.segment import BYLINE
+from tasks.segment import BYLINE, CREDIT_ONLY
 from worldview.document import CleanedDocument, Segments
 from worldview.record import Author, Metadata
 
@@ -110,6 +110,8 @@ def byline_entries(line: str) -> list[tuple[str, str | None]]:
     """Names in a byline, each with the organisation the byline itself gives it:
     "By A, Senior Fellow, Institute Y and B (Z Center)" -> [("A", "Institute Y"), ("B", "Z
     Center")]. A role ("Senior Fellow") is not a name and not an organisation."""
+    if CREDIT_ONLY.match(line.strip()):
+        return []  # "Photograph by Jane Roe" credits a picture
     match = BYLINE.match(line.strip()) or BY_INSIDE.search(line)
     text = match.group("names") if match else line.strip()
     if not match and DATE_IN_TEXT.match(text):

@@ -32,6 +32,22 @@ TAKEAWAYS_IF_LIST = re.compile(
     r"^(?:(?:executive\s+)?summary|(?:key\s+|main\s+)?conclusions?|recommendations)\s*:?$", re.I
 )
 BYLINE = re.compile(r"^(?:by|written\s+by|authors?\s*:|words\s+by)\s+(?P<names>\S.{1,300})$", re.I)
+# "By" standing alone (its name went to another element), in the languages we meet.
+BY_LABEL = re.compile(r"^(?:(?:posted|written)\s+)?(?:by|von|par|por|di|door|av)\s*:?$", re.I)
+# A headline with the byline run into it: "Belarus on Loan by Anna Berg · 21.02.2025".
+GLUED_BYLINE = re.compile(r"^(?P<head>\S.{8,250}?)\s+(?P<byline>[Bb]y\s+[A-Z].{1,150})$")
+GLUED_HEAD_MAX_BLOCKS = 3
+SENTENCE_END_INSIDE = re.compile(r"[a-z]{2}\.\s")
+WEEKDAY = (
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?|"
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag)"
+)
+TRAILING_DATE = re.compile(
+    rf"(?:(?:updated|published|posted)\s*:?\s*)?(?:\b(?:{WEEKDAY}),?\s+)?"
+    rf"(?:{DATE_IN_TEXT.pattern})\s*$",
+    re.I,
+)
 DATELINE_MAX_CHARS = 120
 BY_NAMES_INSIDE = re.compile(r"\b[Bb]y\s+[A-Z]")
 BYLINE_MAX_CHARS = 200
@@ -186,6 +202,31 @@ def _find_title(doc: CleanedDocument) -> tuple[str, int]:
     raise NoArticleError("no recognisable title: the text starts with body text, not a title")
 
 
+def _split_glued_header(doc: CleanedDocument) -> None:
+    """ "Headline by Jane Roe · 3 March 2024" as one block (markup that separates lines with
+    ``<br>`` only, text pasted flat): the headline becomes the title, the rest the byline. Only
+    at the top of a document whose blocks carry no title of their own."""
+    blocks = doc.blocks
+    if any(b.role == "title" or b.kind == BlockKind.HEADING and b.level == 1 for b in blocks[:8]):
+        return
+    for i, block in enumerate(blocks[:GLUED_HEAD_MAX_BLOCKS]):
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+            continue
+        match = GLUED_BYLINE.match(block.text)
+        if match is None:
+            continue
+        head, byline = match.group("head").rstrip(" |·•,—–-"), match.group("byline")
+        names = DATE_IN_TEXT.split(BYLINE.match(byline).group("names"))[0]
+        names = re.split(r"\s+(?:[|·•—–-]|on|at)\s*|\s*[|·•]", names)[0].strip(" ,")
+        stated = not doc.hints.title or _key(head) in _key(doc.hints.title)
+        if stated and _is_name_line(names) and not SENTENCE_END_INSIDE.search(head):
+            blocks[i : i + 1] = [
+                Block(BlockKind.HEADING, head, level=1, role="title"),
+                Block(BlockKind.PARAGRAPH, byline, role="byline"),
+            ]
+            return
+
+
 def _is_byline(block: Block) -> bool:
     """ "By Jane Roe" — but not "By 2030, Russia will ..." or "By contrast, ..."."""
     if block.role == "byline":
@@ -216,7 +257,17 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
             break
         if _is_takeaways_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None):
             break
-        if _is_byline(block):
+        if block.role == "subtitle" and segments.subtitle is None:
+            segments.subtitle, date = _split_trailing_date(block.text)
+            if date:
+                segments.datelines.append(date)
+        elif BY_LABEL.match(block.text):
+            # "by" alone, the name in the next block: one byline.
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if following is not None and _is_name_line(following.text):
+                segments.bylines.append(f"By {following.text}")
+                i += 1
+        elif _is_byline(block):
             segments.bylines.append(block.text)
             if DATE_IN_TEXT.search(block.text):
                 segments.datelines.append(block.text)
@@ -237,13 +288,24 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
             i == start
             and _is_subtitle(blocks, i, bio_names)
             or block.role in ("subtitle", "emphasis")
-            and len(block.text) <= 300
+            and len(block.text) <= 300 + DATELINE_MAX_CHARS
         ):
-            segments.subtitle = block.text
+            segments.subtitle, date = _split_trailing_date(block.text)
+            if date:
+                segments.datelines.append(date)
         else:
             break
         i += 1
     return i
+
+
+def _split_trailing_date(text: str) -> tuple[str, str | None]:
+    """ "What is the secret of its recovery?Monday, 6 January 2020" (a date element run into
+    the dek) -> the dek and the date."""
+    match = TRAILING_DATE.search(text)
+    if match is None or match.start() < 20:
+        return text, None
+    return text[: match.start()].rstrip(" |·•,—–-"), match.group(0).strip()
 
 
 def _is_name_line(text: str) -> bool:
@@ -311,6 +373,7 @@ def _pull_quotes(body: list[_Body]) -> set[int]:
 def segment(doc: CleanedDocument) -> Segments:
     if not doc.blocks and not doc.hints.title:
         raise NoArticleError("no article text found")
+    _split_glued_header(doc)
     title, title_index = _find_title(doc)
     segments = Segments(title=title, subtitle=None, content=Content())
     blocks = doc.blocks
@@ -359,6 +422,14 @@ def segment(doc: CleanedDocument) -> Segments:
             caption, credit = split_caption_credit(block.text)
             images[-1][0].caption = caption
             images[-1][0].credit = images[-1][0].credit or credit
+        elif block.role == "byline" and CREDIT_ONLY.match(block.text):
+            # "Photograph by Jane Roe": the picture's credit, not the article's author.
+            _, credit = split_caption_credit(block.text)
+            image = images[-1][0] if images and images[-1][0].credit is None else None
+            if image is not None:
+                image.credit = credit
+        elif BY_LABEL.match(block.text):
+            continue  # "by" left behind by a byline taken apart
         elif block.role in ("byline", "dateline"):
             (segments.bylines if block.role == "byline" else segments.datelines).append(block.text)
         elif not body and block.kind == BlockKind.PARAGRAPH and _is_byline(block):

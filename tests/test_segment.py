@@ -280,3 +280,78 @@ def test_e_g_before_a_capitalised_name_does_not_end_a_sentence() -> None:
 )
 def test_more_credit_shapes(text: str, caption: str, credit: str | None) -> None:
     assert split_caption_credit(text) == (caption, credit)
+
+
+BODY = "The body of the article, long enough to be prose and to end a sentence here. " * 3
+
+
+def test_a_headline_with_the_byline_run_into_it_is_split() -> None:
+    doc = CleanedDocument(
+        format=Format.HTML,
+        blocks=[
+            Block(BlockKind.PARAGRAPH, "Minsk Between Two Capitals by Anna Berg · 04.03.2024"),
+            Block(BlockKind.PARAGRAPH, BODY),
+        ],
+        hints=MarkupHints(title="Regional Review :: Minsk Between Two Capitals"),
+    )
+    seg = segment(doc)
+    assert seg.title == "Minsk Between Two Capitals"
+    assert seg.bylines == ["by Anna Berg · 04.03.2024"]
+    assert seg.datelines == ["by Anna Berg · 04.03.2024"]
+    assert [p.text for p in seg.content.paragraphs] == [BODY]
+
+
+def test_a_sentence_with_by_in_it_is_not_a_glued_headline() -> None:
+    opening = "The treaty was signed by Anna Berg and two deputies."
+    doc = CleanedDocument(
+        format=Format.TEXT,
+        blocks=[Block(BlockKind.PARAGRAPH, opening), Block(BlockKind.PARAGRAPH, BODY)],
+        hints=MarkupHints(title="A Title"),
+    )
+    seg = segment(doc)
+    assert seg.title == "A Title" and seg.bylines == []
+    assert seg.content.paragraphs[0].text == opening
+
+
+def test_a_lone_by_label_joins_the_name_after_it_and_never_stays_in_the_body() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, "A Title", level=1, role="title"),
+        Block(BlockKind.PARAGRAPH, "by"),
+        Block(BlockKind.PARAGRAPH, "Anna Berg"),
+        Block(BlockKind.PARAGRAPH, BODY),
+        Block(BlockKind.PARAGRAPH, "By"),
+        Block(BlockKind.PARAGRAPH, BODY + " Again."),
+    ]
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks))
+    assert seg.bylines == ["By Anna Berg"]
+    assert [p.text for p in seg.content.paragraphs] == [BODY, BODY + " Again."]
+
+
+def test_a_date_run_into_the_dek_is_a_dateline() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, "A Title", level=1, role="title"),
+        Block(
+            BlockKind.HEADING,
+            "Why the port matters to Moscow?Tuesday, 4 March 2025",
+            2,
+            role="subtitle",
+        ),
+        Block(BlockKind.PARAGRAPH, BODY),
+    ]
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks))
+    assert seg.subtitle == "Why the port matters to Moscow?"
+    assert seg.datelines == ["Tuesday, 4 March 2025"]
+
+
+def test_a_photographer_marked_as_byline_credits_the_picture_not_the_article() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, "A Title", level=1, role="title"),
+        Block(BlockKind.IMAGE, "A harbour at dawn.", src="/a.jpg"),
+        Block(BlockKind.PARAGRAPH, "Photograph by Anna Berg", role="byline"),
+        Block(BlockKind.PARAGRAPH, BODY),
+    ]
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks))
+    assert seg.bylines == []
+    assert [(i.caption, i.credit) for i in seg.content.images] == [
+        ("A harbour at dawn.", "Anna Berg")
+    ]
