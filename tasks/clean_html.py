@@ -1033,11 +1033,21 @@ def _pick_title(body: LexborNode, root: LexborNode, hints: MarkupHints) -> Lexbo
                 return h
         for h in body.css(HEADLINE_SELECTOR):
             if h.tag != "a" and len(h.text()) < 400 and _similar(h.text(), hints.title):
-                return h
+                return _headline_inside(h)
     for h in h1s:
         if root.mem_id in _ancestor_ids(h):
             return h
     return h1s[0] if h1s else None
+
+
+def _headline_inside(node: LexborNode) -> LexborNode:
+    """A "title" container ("blog-item-title": date, headline, meta) -> the heading inside it."""
+    if node.tag in HEADING_LEVELS:
+        return node
+    for inner in node.css("h1,h2,h3,[itemprop=headline]"):
+        if inner.mem_id != node.mem_id and normalize_space(inner.text()):
+            return inner
+    return node
 
 
 def _ancestor_ids(node: LexborNode) -> set[int]:
@@ -1251,6 +1261,11 @@ class _Emitter:
             own = None  # a wrapper whose class merely mentions "author", "type", "date" ...
         role = own or frame.role
         if node.mem_id == self.title_id:
+            for t in node.css("time"):  # "<time>Jun 17</time> Headline": the date is no title
+                if stamp := t.attributes.get("datetime"):
+                    self.stated_dates.append(stamp)
+                if normalize_space(t.text()) != normalize_space(node.text()):
+                    t.decompose()
             self._add(Block(BlockKind.HEADING, normalize_space(node.text()), level=1, role="title"))
             self.title_seen = True
             return

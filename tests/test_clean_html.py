@@ -661,3 +661,17 @@ def test_json_ld_entities_are_unescaped():
     )  # fmt: skip
     hints = html_to_blocks(page)[1]
     assert hints.authors == ["Liam O'Connor"] and hints.title == "Moscow's New Line"
+
+
+def test_title_container_gives_the_heading_inside_without_its_date():
+    page = (
+        "<html><head><meta property='og:title' content='Why the Kremlin Courts the Gulf States'>"
+        "</head><body><div class='post-title-wrap'><time datetime='2022-05-04'>May 4</time>"
+        "<h2 class='entry-title'><time datetime='2022-05-04'>May 4</time> Why the Kremlin "
+        "Courts the Gulf States</h2><p>A short dek under the headline of the post.</p></div>"
+        "<div class='entry-content'>" + ARTICLE * 3 + "</div>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert blocks[0].role == "title" and blocks[0].text == "Why the Kremlin Courts the Gulf States"
+    assert hints.title == "Why the Kremlin Courts the Gulf States"
+    assert hints.published == "2022-05-04"
