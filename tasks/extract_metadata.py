@@ -19,6 +19,9 @@ from tasks.segment import BYLINE, CREDIT_ONLY
 from worldview.document import CleanedDocument, Segments
 from worldview.record import Author, Metadata
 
+CLOCK_TIME = re.compile(
+    r"\b(?:\d{1,2}:\d{2}|\d{4}\s*(?:GMT|UTC|[A-Z]{2,4}T)\b|\d{1,2}\s*[ap]\.?m\b)", re.I
+)
 UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
 
 NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\s*")
@@ -299,6 +302,10 @@ def extract_metadata(doc: CleanedDocument, segments: Segments) -> Metadata:
         # "Published 2 June 2025 · Updated 5 June 2025": what follows the mark is the update.
         mark = UPDATED_MARK.search(line)
         before, after = (line[: mark.start()], line[mark.end() :]) if mark else (line, "")
+        if mark and not parse_date(after) and CLOCK_TIME.search(after):
+            # "November 28, 2013 -- Updated 0203 GMT": the one date is the update's day.
+            updated = updated or parse_date(before)
+            continue
         published = published or parse_date(before)
         updated = updated or parse_date(after)
     published = published or parse_date(hints.published or "")

@@ -431,7 +431,11 @@ def segment(doc: CleanedDocument) -> Segments:
         elif BY_LABEL.match(block.text):
             continue  # "by" left behind by a byline taken apart
         elif block.role in ("byline", "dateline"):
-            (segments.bylines if block.role == "byline" else segments.datelines).append(block.text)
+            found = segments.bylines if block.role == "byline" else segments.datelines
+            # Once the article has begun, a byline or date only counts when the header stated
+            # none (an author box, a teaser's byline, a comment's date come later).
+            if not (body and found):
+                found.append(block.text)
         elif not body and block.kind == BlockKind.PARAGRAPH and _is_byline(block):
             segments.bylines.append(block.text)  # a byline under the lead image
             if DATE_IN_TEXT.search(block.text):

@@ -337,3 +337,15 @@ def test_honorifics_are_stripped_from_markup_authors() -> None:
 )
 def test_dates_in_other_languages_and_machine_forms(text: str, date: str | None) -> None:
     assert parse_date(text) == date
+
+
+def test_a_date_whose_line_says_updated_at_a_time_is_the_update() -> None:
+    html = (
+        '<html><head><meta property="article:published_time" content="2023-05-03T08:00:00Z">'
+        "</head><body><article><h1>A Title</h1><p>May 4, 2023 -- Updated 0915 GMT</p>"
+        "<p>The body paragraph is long enough to be prose, really. It says what the analysis "
+        "argues and why, in two sentences that a reader can follow.</p></article></body></html>"
+    )
+    doc = clean(html, Format.HTML)
+    meta = extract_metadata(doc, segment(doc))
+    assert (meta.published, meta.updated) == ("2023-05-03", "2023-05-04")

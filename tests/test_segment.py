@@ -355,3 +355,18 @@ def test_a_photographer_marked_as_byline_credits_the_picture_not_the_article() -
     assert [(i.caption, i.credit) for i in seg.content.images] == [
         ("A harbour at dawn.", "Anna Berg")
     ]
+
+
+def test_a_byline_after_the_body_began_does_not_add_authors_to_the_header_byline() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, "A Title", level=1, role="title"),
+        Block(BlockKind.PARAGRAPH, "By Anna Berg", role="byline"),
+        Block(BlockKind.PARAGRAPH, BODY),
+        Block(BlockKind.PARAGRAPH, "By Piotr Nowak", role="byline"),  # a teaser's byline
+        Block(BlockKind.PARAGRAPH, BODY + " More."),
+    ]
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks))
+    assert seg.bylines == ["By Anna Berg"]
+    # with no header byline, a later one is all the document states, and it counts
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=[blocks[0], *blocks[2:]]))
+    assert seg.bylines == ["By Piotr Nowak"]
