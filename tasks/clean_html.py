@@ -810,13 +810,29 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
             continue
         if len(node.text()) > (0.85 if strong else 0.4) * body_len:
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
+        if not strong and label == "share buttons" and _holds_byline(node):
+            continue  # "sharekit" bars that carry the byline: the buttons go one by one
         candidates.append((node, label))
         chosen_ids.add(node.mem_id)
     _decompose_outermost(candidates, removed)
     return removed
 
 
+PHOTO_BY = re.compile(
+    r"^\s*(?:photo(?:graph)?s?|images?|pictures?|illustrations?|video|graphics?)\s+"
+    r"(?:by|credit)\b[\s:]*",
+    re.I,
+)
 TEASER_CLASS = re.compile(_C + r"(teasers?|cards?|tiles?|promos?)(?=$|[\s_-])", re.I)
+
+
+def _holds_byline(node: LexborNode) -> bool:
+    for inner in node.css("[class]"):
+        if inner.mem_id != node.mem_id and ROLE_BYLINE.search(inner.attributes["class"] or ""):
+            return len(inner.text()) <= 200
+    return False
+
+
 SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BODY_MARKER = re.compile(
     _C + r"((?:entry|post|article|story|blog)[-_]*(?:content|body|text)(?=$|[\s_-])|articlebody)",
@@ -1161,6 +1177,9 @@ class _Emitter:
             if role == "kicker" or (role is None and len(block.text) < 60):
                 self.kickers.append(block.text)
                 return
+        if role == "byline" and PHOTO_BY.match(block.text):
+            self._credit_last_image(block.text)  # "Photograph by Jane Doe": not the author
+            return
         if role == "kicker":
             if block.kind is BlockKind.HEADING or len(block.text) > 60:
                 block.role = None
@@ -1346,6 +1365,12 @@ class _Emitter:
                         return True
             parent = parent.parent
         return False
+
+    def _credit_last_image(self, text: str) -> None:
+        image = self.blocks[-1] if self.blocks else None
+        if image is not None and image.kind is BlockKind.IMAGE and image.credit is None:
+            image.credit = CREDIT_PREFIX.sub("", PHOTO_BY.sub("", text)).strip(" ()[]") or None
+            image.text = f"{image.text} ({image.credit})".strip()
 
     def _caption_alone(self, node: LexborNode, tag: str) -> bool:
         """A caption or credit outside a <figure>: it belongs to the image just before it.

@@ -675,3 +675,19 @@ def test_title_container_gives_the_heading_inside_without_its_date():
     assert blocks[0].role == "title" and blocks[0].text == "Why the Kremlin Courts the Gulf States"
     assert hints.title == "Why the Kremlin Courts the Gulf States"
     assert hints.published == "2022-05-04"
+
+
+def test_byline_inside_a_share_bar_survives_and_photo_bylines_are_credits():
+    page = (
+        "<body><article><h1>A Headline on Arctic Shipping Routes</h1>"
+        "<div class='sharebar'><div class='sharebar__author'>By <span>Ines Varga</span></div>"
+        "<a class='share-mail' href='/mail'>Email</a></div>"
+        "<figure><img src='/ship.jpg' alt='A ship'></figure>"
+        "<p class='byline'>Photograph by Tom Reyes, Arctic Images</p>" + ARTICLE * 2
+        + "</article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Ines Varga"]
+    (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
+    assert image.credit == "Tom Reyes, Arctic Images"
+    assert "Email" not in all_text(blocks)
