@@ -109,6 +109,20 @@ NOT_NAME_WORD = re.compile(
     r"\b(?:The|Of|For|In|On|At|To|A|An|Is|Are|How|Why|What|Russia|Russian|Ukraine|Kremlin|"
     r"Moscow|Europe|China|West|War|Policy|Analysis|Commentary|Report|News|Updated|Published)\b"
 )
+# Words of section labels and kickers ("Arms Control", "Energy Security", "Central Asia") that
+# are rarely a person's name; words that often are ("West", "Law", "India", "Post") are left out.
+TOPIC_WORDS = frozenset(
+    """affairs politics security defence defense studies program programme center centre
+    institute council control arms nuclear energy economy economics trade finance climate global
+    international foreign national military strategy strategic world east eastern western
+    northern southern central middle asia africa americas arctic pacific atlantic baltic balkans
+    caucasus sea region regional democracy rights society culture technology cyber media opinion
+    commentary analysis insights perspectives review briefing update daily weekly newsletter
+    blog podcast video events latest topics issues geopolitics diplomacy sanctions migration
+    development governance health science business markets elections election intelligence
+    information disinformation warfare conflict crisis eurasia eurasian ukraine belarus china
+    iran syria europe european nato soviet history future""".split()
+)
 UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file)\s*:", re.I)
 
 
@@ -313,6 +327,8 @@ def _is_name_line(text: str) -> bool:
     words = [w for w in NAME_LINE_SPLIT.split(text) if w]
     if not 2 <= len(words) <= 12 or len(text) > 120:
         return False
+    if any(w.casefold() in TOPIC_WORDS for w in words):
+        return False  # "Arms Control", "Middle East": a section label, not a person
     return all(NAME_WORD.match(w) for w in words) and not NOT_NAME_WORD.search(text)
 
 

@@ -370,3 +370,18 @@ def test_a_byline_after_the_body_began_does_not_add_authors_to_the_header_byline
     # with no header byline, a later one is all the document states, and it counts
     seg = segment(CleanedDocument(format=Format.HTML, blocks=[blocks[0], *blocks[2:]]))
     assert seg.bylines == ["By Piotr Nowak"]
+
+
+@pytest.mark.parametrize(
+    "label", ["Arms Control", "Energy Security", "Central Asia", "Middle East"]
+)
+def test_a_section_label_beside_the_date_is_not_a_byline(label: str) -> None:
+    text = f"The Title\n\n{label}\n\nMarch 3, 2024\n\n{BODY}\n"
+    seg = segment(clean(text, Format.TEXT))
+    assert seg.bylines == []
+    assert seg.datelines == ["March 3, 2024"]
+
+
+def test_a_name_beside_the_date_is_a_byline() -> None:
+    seg = segment(clean(f"The Title\n\nMarta Kowal\n\nMarch 3, 2024\n\n{BODY}\n", Format.TEXT))
+    assert seg.bylines == ["Marta Kowal"]
