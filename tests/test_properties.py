@@ -53,7 +53,8 @@ TITLE_WORDS = ["Russia", "Moscow", "Arctic", "Power", "Order", "Kremlin", "Limit
 sentences = st.builds(
     lambda first, words, end: " ".join([first, *words]) + end,
     st.sampled_from(STARTERS),
-    st.lists(st.sampled_from(WORDS), min_size=5, max_size=18),
+    # Prose varies its words: one word repeated ("Moscow Moscow Moscow ...") is not a sentence.
+    st.lists(st.sampled_from(WORDS), min_size=5, max_size=18).filter(lambda w: len(set(w)) >= 4),
     st.sampled_from(TERMINATORS),
 )
 # Prose: a paragraph has at least two sentences (a one-word line is not an article's body).
