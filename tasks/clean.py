@@ -17,6 +17,8 @@ import re
 
 from tasks._prefect import prefect_task
 from tasks.clean_text import FRONT_LINE, looks_like_heading
+from tasks.dates import DATE_IN_TEXT
+from tasks.segment import BY_LABEL
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 
 PHOTO_LINE = re.compile(
@@ -304,6 +306,10 @@ def move_side_material(doc: CleanedDocument) -> None:
         text = block.text
         if block.kind != BlockKind.IMAGE and _move_labelled_line(text, doc):
             continue
+        if MENU_LINE.match(text) and DATE_IN_TEXT.match(text):
+            # "January 13, 2020 at 08:45 AM | categories: X | Comments": a post's date line.
+            kept.append(Block(BlockKind.PARAGRAPH, text.split("|")[0].strip(), role="dateline"))
+            continue
         if block.kind == BlockKind.HEADING and BOILERPLATE.match(text) or MENU_LINE.match(text):
             doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")
             continue
@@ -330,7 +336,7 @@ def move_side_material(doc: CleanedDocument) -> None:
             doc.disclaimers.append(text)
         elif after_about_heading or _is_bio(block, index, body_end, authors):
             bio = BIO_TRAILER.sub("", text).strip()
-            if bio:
+            if bio and not BY_LABEL.match(bio):  # an author box's "by" label is not a bio
                 doc.bios.append(bio)
         elif len(text) <= BOILERPLATE_MAX_CHARS and BOILERPLATE.match(text):
             doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")

@@ -278,3 +278,25 @@ def test_an_unsigned_article_keeps_a_bio_that_names_an_employer() -> None:
     bio = "Marta Kowal is a senior analyst at the Baltic Policy Institute."
     doc = clean(f"A Title\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT)
     assert doc.bios == [bio]
+
+
+def test_a_post_meta_line_that_starts_with_a_date_is_a_dateline_not_a_menu() -> None:
+    text = f"A Title\n\nMay 4, 2023 at 10:15 AM | filed under: Europe | 3 Comments\n\n{LONG}\n"
+    doc = clean(text, Format.TEXT)
+    assert [(b.text, b.role) for b in doc.blocks[1:2]] == [("May 4, 2023 at 10:15 AM", "dateline")]
+    from tasks.extract_metadata import extract_metadata
+    from tasks.segment import segment
+
+    assert extract_metadata(doc, segment(doc)).published == "2023-05-04"
+
+
+def test_a_by_label_marked_as_bio_is_not_kept_as_a_bio() -> None:
+    html = (
+        "<html><body><article><h1>A Title</h1>"
+        f"<p>{LONG}</p><div class='author-bio'>by</div>"
+        "<div class='author-bio'>Marta Kowal is a senior analyst at the Baltic Policy "
+        "Institute.</div></article></body></html>"
+    )
+    doc = clean(html, Format.HTML)
+    assert doc.bios == ["Marta Kowal is a senior analyst at the Baltic Policy Institute."]
+    assert "by" not in _texts(doc)
