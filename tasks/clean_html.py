@@ -812,6 +812,8 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
         if not strong and label == "share buttons" and _holds_byline(node):
             continue  # "sharekit" bars that carry the byline: the buttons go one by one
+        if not strong and node.parent is not None and _role_of(node.parent) == "byline":
+            continue  # the author's name styled by a share-kit class
         candidates.append((node, label))
         chosen_ids.add(node.mem_id)
     _decompose_outermost(candidates, removed)
@@ -823,7 +825,9 @@ PHOTO_BY = re.compile(
     r"(?:by|credit)\b[\s:]*",
     re.I,
 )
-TEASER_CLASS = re.compile(_C + r"(teasers?|cards?|tiles?|promos?)(?=$|[\s_-])", re.I)
+TEASER_CLASS = re.compile(
+    _C + r"(teasers?|cards?|tiles?|promos?)(?=$|[\s_-]|(?-i:[A-Z]))|[a-z](?-i:Teaser)", re.I
+)
 
 
 def _holds_byline(node: LexborNode) -> bool:
@@ -1358,7 +1362,10 @@ class _Emitter:
         for _ in range(8):
             if parent is None or parent.mem_id in self.stop_ids:
                 return False
-            if parent.tag in {"article", "li"} or TEASER_CLASS.search(_classes(parent)):
+            marked = TEASER_CLASS.search(_classes(parent))
+            if marked and marked.group(0).lower().lstrip(" _-").startswith("teaser"):
+                return True  # named a teaser: another story's card, linked or not
+            if parent.tag in {"article", "li"} or marked:
                 for link in parent.css("a[href]"):
                     href = link.attributes.get("href") or "#"
                     if not href.startswith("#") and len(normalize_space(link.text())) >= 25:
@@ -1688,8 +1695,48 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     if removed:
         warnings.append("chrome_removed: " + ", ".join(sorted(removed)))
     hints = _finish_hints(hints, page, blocks, emitter)
+    if not (hints.authors and hints.published):
+        box_authors, box_date = _fact_box(body)
+        hints.authors = hints.authors or box_authors
+        hints.published = hints.published or box_date
     hints.published = hints.published or early_date
     return blocks, hints, warnings
+
+
+FACT_LABEL = re.compile(
+    r"^(?:(?P<author>authors?|autor(?:in|en)?|auteur(?:e|s)?|written by)|"
+    r"(?P<date>date|datum|published|publication date|veröffentlicht|publié le))\s*:?$",
+    re.I,
+)
+
+
+def _fact_box(body: LexborNode) -> tuple[list[str], str | None]:
+    """Author and date from a fact box of label/value pairs anywhere on the page.
+
+    "<li><strong>Author</strong> Jane Doe</li>", "<dt>Date</dt><dd>19.01.2020</dd>": news sites
+    print these beside the article, outside its text container.
+    """
+    authors: list[str] = []
+    published: str | None = None
+    for label in body.css("li > strong,li > b,dt,th")[:300]:
+        m = FACT_LABEL.match(normalize_space(label.text()))
+        if m is None:
+            continue
+        if label.tag in {"dt", "th"}:
+            value_node = label.next
+            while value_node is not None and not value_node.is_element_node:
+                value_node = value_node.next
+            value = normalize_space(value_node.text()) if value_node is not None else ""
+        else:
+            whole = normalize_space(label.parent.text()) if label.parent is not None else ""
+            value = whole[len(normalize_space(label.text())) :].strip(" :")
+        if m["author"] and not authors:
+            people = split_people(value)
+            if people and all(looks_like_person(p) for p in people):
+                authors = people
+        elif m["date"] and published is None:
+            published = parse_date(value)
+    return authors, published
 
 
 PUBLISHED_MARK = re.compile(r"publish|entry-date|posted-on|post-date|pubdate", re.I)

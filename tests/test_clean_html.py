@@ -691,3 +691,28 @@ def test_byline_inside_a_share_bar_survives_and_photo_bylines_are_credits():
     (image,) = [b for b in blocks if b.kind is BlockKind.IMAGE]
     assert image.credit == "Tom Reyes, Arctic Images"
     assert "Email" not in all_text(blocks)
+
+
+def test_fact_box_beside_the_article_and_teaser_named_cards():
+    related = (
+        "<div class='col'><div class='imgTeaserM'><div class='teaserContentWrap'>"
+        "<h4>A slideshow about something else</h4><p class='author'>Author: Pia Sommer</p>"
+        "</div></div></div>"
+    )
+    page = (
+        "<body><div class='col-main'><h1>A Headline on Russia's Gas Deals</h1>" + ARTICLE * 3
+        + "</div><div class='col-side'><ul class='smallList'><li><strong>Date</strong> "
+        "03.02.2021</li><li><strong>Author</strong> Karl Brandt</li></ul>" + related + "</div>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Karl Brandt"] and hints.published == "2021-02-03"
+    assert "Pia Sommer" not in all_text(blocks)
+
+
+def test_author_name_styled_by_a_share_kit_class_is_kept():
+    page = (
+        "<body><article><h1>A Headline on the Kremlin's Allies</h1>"
+        "<div class='kit__contributors--author'>By <span class='sharekit--dark'>Rosa Lenz</span>"
+        "</div>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    assert html_to_blocks(page)[1].authors == ["Rosa Lenz"]
