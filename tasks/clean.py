@@ -35,15 +35,15 @@ EDITORS_NOTE = re.compile(
     r"\s*(?:[:：.—–-]\s*)?(?P<rest>\S.*)$",
     re.I,
 )
-DISCLAIMER = re.compile(
+DISCLAIMER_START = re.compile(
     r"^(?:disclaimer\s*[:：]?\s*)?(?:the\s+)?(?:views|opinions|ideas|conclusions)\s+"
     r"(?:and\s+\w+\s+)?(?:expressed|presented|contained)\b"
     r"|^(?:this|the)\s+(?:article|analysis|publication|piece|commentary|paper)\s+"
     r"(?:reflects|represents|expresses)\s+(?:only\s+)?the\s+(?:personal\s+)?(?:views|opinions)"
-    r"|\b(?:do(?:es)?\s+not\s+necessarily\s+(?:reflect|represent))\b"
     r"|^disclaimer\b",
     re.I,
 )
+NOT_NECESSARILY = re.compile(r"\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)\b", re.I)
 # "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
 # Or "Diego Ruiz writes the X newsletter and is a researcher at Y": another verb of what the
 # person does first, then (in the same sentence) the role.
@@ -133,6 +133,7 @@ FOOTNOTE_MARK = re.compile(
     r"|[¹²³⁰⁴-⁹]+)"
     r"|(?<=[^\W\d_]{2})(?P<punct2>[.,;:!?”’\"\)]?)\[\d{1,3}\]"
 )
+FOOTNOTE_HINT = re.compile(r"[.,;:!?”’\")][”’\")]?(?:\[?\d|[¹²³⁰⁴-⁹])")
 NUMBER_LABELS = frozenset("pp p no nos vol vols art arts para paras ch fig figs sec op nr".split())
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
@@ -222,6 +223,14 @@ def drop_repeated_blocks(blocks: list[Block], warnings: list[str]) -> list[Block
     return kept
 
 
+def _is_disclaimer(text: str) -> bool:
+    """ "The views expressed ...", "... do not necessarily reflect ..." (the substring test first:
+    a search for the phrase would scan every paragraph character by character)."""
+    if DISCLAIMER_START.match(text):
+        return True
+    return "necessarily" in text.lower() and NOT_NECESSARILY.search(text) is not None
+
+
 def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) -> bool:
     """ "Jane Roe is a senior fellow at X." under the byline or after the article's last
     paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text. After the
@@ -266,7 +275,7 @@ def _body_end(blocks: list[Block]) -> int:
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if block.kind == BlockKind.PARAGRAPH and len(block.text) > BODY_PARAGRAPH_MIN_CHARS:
-            if not (BIO.match(block.text) or DISCLAIMER.search(block.text)):
+            if not (BIO.match(block.text) or _is_disclaimer(block.text)):
                 return i
     return int(len(blocks) * 0.66) - 1  # all short paragraphs: the last third is the tail
 
@@ -332,7 +341,7 @@ def move_side_material(doc: CleanedDocument) -> None:
             skipping_related = False
         if block.kind == BlockKind.IMAGE:
             kept.append(block)
-        elif len(text) < 600 and DISCLAIMER.search(text):
+        elif len(text) < 600 and _is_disclaimer(text):
             doc.disclaimers.append(text)
         elif after_about_heading or _is_bio(block, index, body_end, authors):
             bio = BIO_TRAILER.sub("", text).strip()
@@ -392,6 +401,8 @@ def strip_footnote_markers(doc: CleanedDocument) -> None:
     for block in doc.blocks:
         if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
             continue
+        if not FOOTNOTE_HINT.search(block.text):
+            continue  # the full pattern looks behind at every character: slow on long text
         text, count = FOOTNOTE_MARK.subn(_keep_punctuation, block.text)
         if count:
             block.text, removed = text, removed + count

@@ -37,12 +37,14 @@ BY_LABEL = re.compile(r"^(?:(?:posted|written)\s+)?(?:by|von|par|por|di|door|av)
 # A headline with the byline run into it: "Belarus on Loan by Anna Berg · 21.02.2025".
 GLUED_BYLINE = re.compile(r"^(?P<head>\S.{8,250}?)\s+(?P<byline>[Bb]y\s+[A-Z].{1,150})$")
 GLUED_HEAD_MAX_BLOCKS = 3
+GLUED_HEAD_MAX_CHARS = 420
 SENTENCE_END_INSIDE = re.compile(r"[a-z]{2}\.\s")
 WEEKDAY = (
     r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?|"
     r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|"
     r"donnerstag|freitag|samstag|sonntag)"
 )
+TRAILING_DATE_MAX_CHARS = 60
 TRAILING_DATE = re.compile(
     rf"(?:(?:updated|published|posted)\s*:?\s*)?(?:\b(?:{WEEKDAY}),?\s+)?"
     rf"(?:{DATE_IN_TEXT.pattern})\s*$",
@@ -226,7 +228,10 @@ def _split_glued_header(doc: CleanedDocument) -> None:
     for i, block in enumerate(blocks[:GLUED_HEAD_MAX_BLOCKS]):
         if block.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING):
             continue
-        match = GLUED_BYLINE.match(block.text)
+        text = block.text
+        if len(text) > GLUED_HEAD_MAX_CHARS or "y " not in text:
+            continue  # longer than headline plus byline, or no "by"/"By" at all
+        match = GLUED_BYLINE.match(text)
         if match is None:
             continue
         head, byline = match.group("head").rstrip(" |·•,—–-"), match.group("byline")
@@ -316,7 +321,8 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
 def _split_trailing_date(text: str) -> tuple[str, str | None]:
     """ "What is the secret of its recovery?Monday, 6 January 2020" (a date element run into
     the dek) -> the dek and the date."""
-    match = TRAILING_DATE.search(text)
+    offset = max(0, len(text) - TRAILING_DATE_MAX_CHARS)
+    match = TRAILING_DATE.search(text, offset)  # anchored at the end: search the tail only
     if match is None or match.start() < 20:
         return text, None
     return text[: match.start()].rstrip(" |·•,—–-"), match.group(0).strip()
