@@ -131,9 +131,11 @@ FOOTNOTE_MARK = re.compile(
     r"(?<=[^\W\d_]{2})(?P<punct>[.,;:!?][”’\"\)]?|[”’\"\)])"
     r"(?:\d{1,3}(?=\s+[A-Z“\"‘(]|\s*$)|\d{1,3}(?=\s)(?<=[,;:]\d)|\d{1,3}(?=\s)(?<=[,;:]\d\d)"
     r"|[¹²³⁰⁴-⁹]+)"
-    r"|(?<=[^\W\d_]{2})(?P<punct2>[.,;:!?”’\"\)]?)\[\d{1,3}\]"
+    r"|(?<=[^\W\d_]{2})(?P<punct2>[.,;:!?”’\"\)]?)\[(?:\d{1,3}|\^[\w-]{1,20})\]"
 )
-FOOTNOTE_HINT = re.compile(r"[.,;:!?”’\")][”’\")]?(?:\[?\d|[¹²³⁰⁴-⁹])")
+# A Markdown footnote's text, "[^1]: Source ...": apparatus, dropped with the marks.
+FOOTNOTE_DEFINITION = re.compile(r"^\[\^[\w-]{1,20}\]:")
+FOOTNOTE_HINT = re.compile(r"[.,;:!?”’\")][”’\")]?(?:\[\^?\w|\d|[¹²³⁰⁴-⁹])|\w\[[\d^]")
 NUMBER_LABELS = frozenset("pp p no nos vol vols art arts para paras ch fig figs sec op nr".split())
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
@@ -398,7 +400,12 @@ def strip_footnote_markers(doc: CleanedDocument) -> None:
     """Note numbers glued to sentences are apparatus, not words: "asylum.1 The" -> "asylum.
     The" (the notes themselves go with their "Notes" section)."""
     removed = 0
+    kept = []
     for block in doc.blocks:
+        if FOOTNOTE_DEFINITION.match(block.text):
+            removed += 1
+            continue
+        kept.append(block)
         if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
             continue
         if not FOOTNOTE_HINT.search(block.text):
@@ -406,6 +413,7 @@ def strip_footnote_markers(doc: CleanedDocument) -> None:
         text, count = FOOTNOTE_MARK.subn(_keep_punctuation, block.text)
         if count:
             block.text, removed = text, removed + count
+    doc.blocks = kept
     if removed:
         doc.warnings.append(f"footnote_markers_removed: {removed} note number(s) in the text")
 

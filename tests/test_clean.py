@@ -300,3 +300,16 @@ def test_a_by_label_marked_as_bio_is_not_kept_as_a_bio() -> None:
     doc = clean(html, Format.HTML)
     assert doc.bios == ["Marta Kowal is a senior analyst at the Baltic Policy Institute."]
     assert "by" not in _texts(doc)
+
+
+def test_markdown_footnote_marks_and_their_texts_are_apparatus() -> None:
+    text = (
+        "# A Title\n\nThe convoy reached the border in June.[^1] It turned back a week later, "
+        "as the envoy had warned it would.[^note-2]\n\n"
+        "[^1]: Border agency figures.\n[^note-2]: Interview with the envoy.\n"
+    )
+    doc = clean(text, Format.MARKDOWN)
+    assert _texts(doc)[1:] == [
+        "The convoy reached the border in June. It turned back a week later, "
+        "as the envoy had warned it would."
+    ]
