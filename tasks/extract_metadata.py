@@ -69,9 +69,11 @@ BIO_NAME = re.compile(
     rf"(?:{BIO_VERBS})\b"
 )
 BIO_IN_TEXT = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*,?\s+"
-    r"(?:is|was|serves)\s+(?:an?\s|the\s|(?:senior|deputy|associate|assistant|executive)\s|"
-    r"director|head|professor|editor|chair|president|founder)"
+    r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)"
+    r"(?:\s*,\s*(?:an?|the)\s[^,]{3,100},)?\s*,?\s+"  # ", a former diplomat,"
+    r"(?:(?:is|was|serves)\s+(?:an?\s|the\s|(?:senior|deputy|associate|assistant|executive)\s|"
+    r"director|head|professor|editor|chair|president|founder)|"
+    r"(?:teaches|leads|heads|directs|writes|covers|researches|chairs|edits)\s)"
 )
 # Where the organisation starts in a bio: "... fellow at Z", "... scholar with the ... Y".
 # Where the organisation starts: "at"/"with" name the employer; "of"/"for" only when neither

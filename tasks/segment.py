@@ -85,6 +85,12 @@ PROPER_NAME_PHRASE = re.compile(
     r"^(?:[A-Z][\w’'.&-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w’'.&-]*|of|for|and|the|on|in|de|für|und|&))+$"
     r"|^[A-Z]{2,6}$"  # an agency's acronym: "(ISW)", "(TASS)"
 )
+# The end of a standalone caption line: "Photo: Jane Roe", "Photograph by X", "© X".
+PHOTO_CREDIT_END = re.compile(
+    r"(?:[.!?”\"]\s+|\s[|–—-]\s+)(?:photo(?:graph)?|image|picture)s?\s*(?:by|:|credit\s*:)\s*"
+    r"[A-Z][^.!?]{1,100}$|\s©\s*[A-Z][^.!?]{1,100}$",
+    re.I,
+)
 CREDIT_ONLY = re.compile(
     rf"^{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>.+)$",
     re.I,
@@ -177,8 +183,13 @@ def _is_bare_credit(text: str) -> bool:
 
 
 def _looks_like_caption(text: str) -> bool:
-    """A short standalone line that ends in a photo credit in parentheses."""
-    if len(text) > CAPTION_MAX_CHARS or not text.endswith((")", "]", ").", "].")):
+    """A short standalone line that ends in a photo credit: in parentheses, or after a photo
+    label or a copyright sign ("... in Bamako. Photo: Jane Roe")."""
+    if len(text) > CAPTION_MAX_CHARS:
+        return False
+    if PHOTO_CREDIT_END.search(text) and split_caption_credit(text)[1]:
+        return True
+    if not text.endswith((")", "]", ").", "].")):
         return False
     match = CREDIT_IN_PARENS.match(text)
     if not match:

@@ -349,3 +349,17 @@ def test_a_date_whose_line_says_updated_at_a_time_is_the_update() -> None:
     doc = clean(html, Format.HTML)
     meta = extract_metadata(doc, segment(doc))
     assert (meta.published, meta.updated) == ("2023-05-03", "2023-05-04")
+
+
+def test_one_block_with_two_bios_one_with_an_apposition_and_another_verb() -> None:
+    from tasks.extract_metadata import split_bios
+
+    block = (
+        "Maria Lind is a research fellow with the Oslo-based network Arctic Watch. "
+        "Tomas Berg, a former Danish diplomat, teaches history at the University of Aarhus."
+    )
+    bios = split_bios(block)
+    assert [affiliation_from_bio(b, " ".join(b.split()[:2])) for b in bios] == [
+        "Arctic Watch",
+        "University of Aarhus",
+    ]

@@ -385,3 +385,16 @@ def test_a_section_label_beside_the_date_is_not_a_byline(label: str) -> None:
 def test_a_name_beside_the_date_is_a_byline() -> None:
     seg = segment(clean(f"The Title\n\nMarta Kowal\n\nMarch 3, 2024\n\n{BODY}\n", Format.TEXT))
     assert seg.bylines == ["Marta Kowal"]
+
+
+def test_a_standalone_caption_line_with_a_photo_label_is_an_image() -> None:
+    text = (
+        f"The Title\n\n{BODY}\n\n"
+        "Fishing boats in the harbour at Sevastopol. Photo: Oksana Hrytsenko\n\n"
+        f"{BODY} Again.\n\nHe said the harbour was full. Photographs taken that day show it.\n"
+    )
+    seg = segment(clean(text, Format.TEXT))
+    assert [(i.caption, i.credit) for i in seg.content.images] == [
+        ("Fishing boats in the harbour at Sevastopol.", "Oksana Hrytsenko")
+    ]
+    assert len(seg.content.paragraphs) == 3
