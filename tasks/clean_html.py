@@ -230,7 +230,7 @@ def _leads_with_date(text: str) -> bool:
 
 
 TAG_LINE = re.compile(r"^(?:tagged|tags?|topics?|categor(?:y|ies)|filed under)\s*:", re.I)
-BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+)?by[\s:]+(?=\S)", re.I)
+BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+|posted\s+|published\s+)?by[\s:]+(?=\S)", re.I)
 MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
 
 
@@ -810,7 +810,7 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
             continue
         if len(node.text()) > (0.85 if strong else 0.4) * body_len:
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
-        if not strong and label == "share buttons" and _holds_byline(node):
+        if not strong and label in {"share buttons", "footer"} and _holds_byline(node):
             continue  # "sharekit" bars that carry the byline: the buttons go one by one
         if not strong and node.parent is not None and _role_of(node.parent) == "byline":
             continue  # the author's name styled by a share-kit class
@@ -830,7 +830,15 @@ TEASER_CLASS = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
+def _is_credit(classes: str) -> bool:
+    return bool(ROLE_CREDIT.search(classes))
+
+
 def _holds_byline(node: LexborNode) -> bool:
+    """A small bar (share kit, post footer) holding an author element: the post's byline."""
+    if len(node.text()) > 400:
+        return False
     for inner in node.css("[class]"):
         if inner.mem_id != node.mem_id and ROLE_BYLINE.search(inner.attributes["class"] or ""):
             return len(inner.text()) <= 200
@@ -867,7 +875,8 @@ def _article_line(body: LexborNode) -> set[int]:
         if weights[key] >= 200:
             anchors.append(parents[key])
     markers = [n for n in body.css("[itemprop=articleBody]")]
-    markers += [n for n in body.css("[class]") if BODY_MARKER.search(n.attributes["class"] or "")]
+    maybe = "[class*=content i],[class*=body i],[class*=text i]"  # the C parser narrows first
+    markers += [n for n in body.css(maybe) if BODY_MARKER.search(n.attributes["class"] or "")]
     if markers:
         anchors.append(max(markers, key=lambda n: len(n.text())))
     line: set[int] = set()
@@ -1317,9 +1326,7 @@ class _Emitter:
             return
         if tag in {"hr", "br"}:
             return
-        if (tag == "figcaption" or ROLE_CREDIT.search(_classes(node))) and self._caption_alone(
-            node, tag
-        ):
+        if (tag == "figcaption" or _is_credit(_classes(node))) and self._caption_alone(node, tag):
             return
         if own in {"byline", "dateline"} and self._in_teaser(node):
             return  # the byline or date of a teaser card for another story

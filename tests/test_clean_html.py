@@ -716,3 +716,16 @@ def test_author_name_styled_by_a_share_kit_class_is_kept():
         "</div>" + ARTICLE * 2 + "</article>"
     )  # fmt: skip
     assert html_to_blocks(page)[1].authors == ["Rosa Lenz"]
+
+
+def test_post_footer_that_holds_the_byline_stays():
+    page = (
+        "<body><article class='post hentry'><h1 class='post-title'>A Post on Russian Elections</h1>"
+        "<div class='post-body entry-content'>" + ARTICLE * 2 + "</div>"
+        "<div class='post-footer'><span class='post-author vcard'>Posted by "
+        "<span class='fn'>Nora Quist</span></span></div></article>"
+        "<div class='site-footer'><p>Powered by a blog platform. All rights reserved.</p></div>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Nora Quist"]
+    assert "Powered by" not in all_text(blocks)
