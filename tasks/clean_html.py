@@ -1309,6 +1309,10 @@ class _Emitter:
             h_role = "takeaways_heading" if TAKEAWAYS_HEADING.match(text) else None
             if role in {"subtitle", "kicker", "byline", "dateline"} and len(text) < 400:
                 h_role = role
+            elif role is None and len(text.split()) >= 12 and text.endswith((".", "!", "”")):
+                # A sentence set as a heading (a lede in <h4>) is prose, not a section title.
+                self._add(Block(BlockKind.PARAGRAPH, text))
+                return
             self._add(Block(BlockKind.HEADING, text, level=HEADING_LEVELS[tag], role=h_role))
             return
         if tag == "img":
@@ -1691,6 +1695,9 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     emitter.run(root)
     for bio in _trailing_bios(root):
         emitter.run(bio)
+    if not any(b.role == "byline" for b in emitter.blocks):
+        for meta in _trailing_bios(root, roles=("byline",), levels=2, max_chars=200):
+            emitter.run(meta)  # Blogger's "post-footer": "Posted by NAME" after the post body
     blocks = _drop_empty_headings(_merge_bylines(emitter.blocks))
     # The headline leads even when the page prints its byline or date above it.
     title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
@@ -1765,8 +1772,13 @@ def _marked_publication_time(body: LexborNode) -> str | None:
     return None
 
 
-def _trailing_bios(root: LexborNode, levels: int = 3) -> list[LexborNode]:
-    """Author bio boxes that follow the article body outside its container."""
+def _trailing_bios(
+    root: LexborNode,
+    levels: int = 3,
+    roles: tuple[str, ...] = ("bio",),
+    max_chars: int = ROLE_MAX_CHARS["bio"],
+) -> list[LexborNode]:
+    """Author bio boxes (or bylines) that follow the article body outside its container."""
     found: list[LexborNode] = []
     node = root
     for _ in range(levels):
@@ -1778,7 +1790,7 @@ def _trailing_bios(root: LexborNode, levels: int = 3) -> list[LexborNode]:
             if sibling.is_element_node:
                 candidates = [sibling, *sibling.css("[class],[id]")]
                 for el in candidates:
-                    if _role_of(el) == "bio" and len(el.text()) <= ROLE_MAX_CHARS["bio"]:
+                    if _role_of(el) in roles and len(el.text()) <= max_chars:
                         if not any(f.mem_id in _ancestor_ids(el) for f in found):
                             found.append(el)
             sibling = sibling.next

@@ -729,3 +729,25 @@ def test_post_footer_that_holds_the_byline_stays():
     blocks, hints, _ = html_to_blocks(page)
     assert hints.authors == ["Nora Quist"]
     assert "Powered by" not in all_text(blocks)
+
+
+def test_byline_after_the_post_body_outside_its_container():
+    page = (
+        "<body><div class='post'><h1>A Post on Russian Elections</h1>"
+        "<div class='post-body'>" + ARTICLE * 3 + "</div>"
+        "<div class='post-meta-bottom'><span class='post-author'>Posted by Ivo Dimitrov</span>"
+        "</div></div>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Ivo Dimitrov"]
+
+
+def test_sentence_set_as_a_heading_is_a_paragraph():
+    lede = "Our correspondent travels to Minsk to see how the union state works in daily life."
+    page = (
+        "<body><article><h1>A Headline on Belarus</h1><h4>" + lede + "</h4>"
+        "<h4>At the Border</h4>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    blocks, _, _ = html_to_blocks(page)
+    assert lede in body_texts(blocks)
+    assert "At the Border" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
