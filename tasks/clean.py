@@ -235,8 +235,8 @@ def _is_disclaimer(text: str) -> bool:
 
 def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) -> bool:
     """ "Jane Roe is a senior fellow at X." under the byline or after the article's last
-    paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text. After the
-    body, a bio must name a stated author, or (when no author is stated) an employer."""
+    paragraph; in the middle, "Vladimir Putin is a former KGB officer" is body text. Either
+    way, a bio must name a stated author, or (when no author is stated) an employer."""
     if block.role == "bio":
         return True
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
@@ -245,12 +245,12 @@ def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) ->
     match = BIO.match(text) if len(text) <= BIO_MAX_CHARS else None
     if match is None or not BIO_ROLE.search(_first_sentence(text[match.end("name") :])):
         return False
-    names_employer = BIO_EMPLOYER.search(text) is not None
+    surname = match.group("name").split()[-1].casefold()
+    is_about_an_author = surname in authors if authors else BIO_EMPLOYER.search(text) is not None
     if index > body_end:
-        surname = match.group("name").split()[-1].casefold()
-        return surname in authors if authors else names_employer
-    # At the top, only a short line that names an employer ("... fellow at X").
-    return index < 4 and len(text) <= 300 and names_employer
+        return is_about_an_author
+    # At the top, only a short line ("... fellow at X" under the byline).
+    return index < 4 and len(text) <= 300 and is_about_an_author
 
 
 def _first_sentence(text: str) -> str:

@@ -313,3 +313,10 @@ def test_markdown_footnote_marks_and_their_texts_are_apparatus() -> None:
         "The convoy reached the border in June. It turned back a week later, "
         "as the envoy had warned it would."
     ]
+
+
+def test_an_opening_sentence_about_an_official_is_not_the_authors_bio() -> None:
+    opening = "Sergei Shoigu is a senior adviser at the Kremlin and runs the Security Council."
+    doc = clean(f"A Title\n\nBy Marta Kowal\n\n{opening}\n\n{LONG}\n\n{LONG}\n", Format.TEXT)
+    assert doc.bios == []
+    assert opening in _texts(doc)
