@@ -7,6 +7,11 @@
    (a) the bare loop ``process_document`` over bytes already in memory, no store, no Prefect, and
    (b) the ``ingest`` flow on a fresh bucket (list, fetch, process in batches, write versions,
    index, artifacts), side by side in this process, with the same tagger. Goal: (b) >= 0.5 x (a).
+   Both sides are warmed up first (each sample through the pipeline, one small ingest run: the
+   first flow run in a process pays Prefect's imports and connections once). The bare loop runs
+   before and after the flow (baseline: their mean); the same
+   batches through ``process_batch`` without Prefect separate the store's cost from Prefect's,
+   and each row gives the CPU per document of this process and of the object store (same cores).
 3. The same ingest with a local Dask cluster (prefect-dask ``DaskTaskRunner``, 2 worker processes)
    as for a large backfill.
 
@@ -96,6 +101,65 @@ def bare_loop(docs: list[tuple[str, bytes]], tagger) -> float:
     return time.perf_counter() - t0
 
 
+def warm_up(tagger) -> None:
+    """Each sample once, untimed: lazy imports and compiled patterns are not the baseline's cost."""
+    bare_loop(corpus(len(SAMPLES)), tagger)
+
+
+class CpuMeter:
+    """Wall time, this process's CPU and the object store's CPU over a block (ms per document).
+
+    The store runs on the same two cores, so its CPU is part of what ingesting costs."""
+
+    def __init__(self, store_pid: int | None) -> None:
+        self.store = None
+        if store_pid is not None:
+            try:
+                import psutil
+
+                self.store = psutil.Process(store_pid)
+            except Exception:
+                self.store = None
+
+    def _store_cpu(self) -> float:
+        if self.store is None:
+            return float("nan")
+        times = self.store.cpu_times()
+        return times.user + times.system
+
+    def __enter__(self):
+        self.t0, self.cpu0, self.store0 = (
+            time.perf_counter(),
+            time.process_time(),
+            self._store_cpu(),
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self.t0
+        self.own_cpu = time.process_time() - self.cpu0
+        self.store_cpu = self._store_cpu() - self.store0
+
+    def per_doc(self, n: int) -> str:
+        own, store = self.own_cpu / n * 1000, self.store_cpu / n * 1000
+        return f"CPU/doc: this process {own:.1f} ms, object store {store:.1f} ms"
+
+
+def store_loop(store, tagger_enabled: bool, concurrency: int, batch_size: int) -> dict:
+    """The ingest's work without Prefect: the same batches through ``process_batch`` in threads."""
+    from tasks.process_batch import find_unprocessed, process_batch
+
+    refs = find_unprocessed(store.bucket, None, None, tagger_enabled)
+    chunks = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = pool.map(lambda chunk: process_batch(store.bucket, chunk, tagger_enabled), chunks)
+        outcomes = [outcome for batch in results for outcome in batch]
+    totals: dict[str, int] = {}
+    for outcome in outcomes:
+        totals[outcome.status] = totals.get(outcome.status, 0) + 1
+    return totals
+
+
 def fresh_bucket(settings, docs: list[tuple[str, bytes]], label: str):
     from worldview.storage import RecordStore
 
@@ -139,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tasks.load_tagger import load_tagger
     from worldview.settings import get_settings
-    from worldview.stack import down, up
+    from worldview.stack import down, objectstore, processes, up
     from worldview.stack.prefect_server import healthy
     from worldview.storage import RecordStore
 
@@ -164,12 +228,46 @@ def main(argv: list[str] | None = None) -> int:
             themes = "themes off"
         docs = corpus(n_docs)
         tagger = load_tagger(settings.themes)
-        bare_s = bare_loop(docs, tagger)
-        bare_rate = n_docs / bare_s
-        store = fresh_bucket(settings, docs, "ingest")
-        ingest_s, totals = run_ingest(store)
+        meter = CpuMeter(processes.running_pid(settings.data_dir, objectstore.NAME, "weed"))
+        warm_up(tagger)
+        store = fresh_bucket(settings, corpus(len(SAMPLES)), "warmup")
+        run_ingest(store)  # untimed: Prefect's first flow run in a process imports and connects
+        drop_bucket(store)
+        # The bare loop runs before and after the flow: the baseline is their mean, so a machine
+        # that gets busier or quieter during the run does not favour either side.
+        with meter:
+            bare_s = [bare_loop(docs, tagger)]
+        bare_cpu = meter.per_doc(n_docs)
+        store = fresh_bucket(settings, docs, "nopref")
+        with meter:
+            totals = store_loop(
+                store, settings.themes, settings.ingest_concurrency, settings.ingest_batch_size
+            )
+        loop_s, loop_cpu = meter.seconds, meter.per_doc(n_docs)
         drop_bucket(store)
         assert totals.get("written") == n_docs, totals
+        store = fresh_bucket(settings, docs, "ingest")
+        with meter:
+            ingest_s, totals = run_ingest(store)
+        ingest_cpu = meter.per_doc(n_docs)
+        drop_bucket(store)
+        assert totals.get("written") == n_docs, totals
+        bare_s.append(bare_loop(docs, tagger))
+        bare_rate = n_docs / statistics.mean(bare_s)
+        row(
+            f"bare pipeline loop docs/s ({n_docs} docs)",
+            round(bare_rate, 1),
+            note=f"before/after the flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; "
+            f"{bare_cpu}; {themes}",
+        )
+        rate = n_docs / loop_s
+        row(
+            f"pipeline + store, no Prefect, docs/s ({n_docs} docs)",
+            round(rate, 1),
+            baseline=round(bare_rate, 1),
+            ratio=round(rate / bare_rate, 2),
+            note=f"process_batch on {settings.ingest_concurrency} threads; {loop_cpu}",
+        )
         rate = n_docs / ingest_s
         row(
             f"ingest flow docs/s ({n_docs} docs)",
@@ -177,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline=round(bare_rate, 1),
             ratio=round(rate / bare_rate, 2),
             goal=">= 0.5",
-            note=f"baseline: bare process_document loop, same docs; {themes}",
+            note=f"baseline: bare process_document loop, same docs; {ingest_cpu}; {themes}",
         )
         if not args.no_dask:
             from prefect_dask import DaskTaskRunner
