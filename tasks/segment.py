@@ -234,11 +234,12 @@ def _split_glued_header(doc: CleanedDocument) -> None:
     ``<br>`` only, text pasted flat): the headline becomes the title, the rest the byline. Only
     at the top of a document whose blocks carry no title of their own."""
     blocks = doc.blocks
-    if any(b.role == "title" or b.kind == BlockKind.HEADING and b.level == 1 for b in blocks[:8]):
-        return
+    titled = [i for i, b in enumerate(blocks[:8]) if b.role == "title" or _is_h1(b)]
     for i, block in enumerate(blocks[:GLUED_HEAD_MAX_BLOCKS]):
         if block.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING):
             continue
+        if titled and i not in titled:
+            continue  # the document has its title block: only that one may hold a byline
         text = block.text
         if len(text) > GLUED_HEAD_MAX_CHARS or "y " not in text:
             continue  # longer than headline plus byline, or no "by"/"By" at all
@@ -246,15 +247,25 @@ def _split_glued_header(doc: CleanedDocument) -> None:
         if match is None:
             continue
         head, byline = match.group("head").rstrip(" |·•,—–-"), match.group("byline")
-        names = DATE_IN_TEXT.split(BYLINE.match(byline).group("names"))[0]
+        after_by = BYLINE.match(byline).group("names")
+        names = DATE_IN_TEXT.split(after_by)[0]
         names = re.split(r"\s+(?:[|·•—–-]|on|at)\s*|\s*[|·•]", names)[0].strip(" ,")
+        # "Russia as Seen by Ordinary Russians" is a headline: the names must be followed by a
+        # date or a separator, or the markup's title must end where the byline starts.
+        marked = names != after_by.strip(" ,") or (
+            doc.hints.title is not None and _key(doc.hints.title).endswith(_key(head))
+        )
         stated = not doc.hints.title or _key(head) in _key(doc.hints.title)
-        if stated and _is_name_line(names) and not SENTENCE_END_INSIDE.search(head):
+        if marked and stated and _is_name_line(names) and not SENTENCE_END_INSIDE.search(head):
             blocks[i : i + 1] = [
                 Block(BlockKind.HEADING, head, level=1, role="title"),
                 Block(BlockKind.PARAGRAPH, byline, role="byline"),
             ]
             return
+
+
+def _is_h1(block: Block) -> bool:
+    return block.kind == BlockKind.HEADING and block.level == 1
 
 
 def _is_byline(block: Block) -> bool:

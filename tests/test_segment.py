@@ -398,3 +398,16 @@ def test_a_standalone_caption_line_with_a_photo_label_is_an_image() -> None:
         ("Fishing boats in the harbour at Sevastopol.", "Oksana Hrytsenko")
     ]
     assert len(seg.content.paragraphs) == 3
+
+
+def test_a_headline_ending_in_by_and_two_capitalised_words_stays_whole() -> None:
+    title = "The War as Seen by Ordinary Citizens"
+    seg = segment(clean(f"{title}\n\n{BODY}\n", Format.TEXT))
+    assert (seg.title, seg.bylines) == (title, [])
+    seg = segment(
+        clean(f"Minsk Between Two Capitals by Anna Berg | 4 March 2024\n\n{BODY}\n", Format.TEXT)
+    )
+    assert (seg.title, seg.bylines) == (
+        "Minsk Between Two Capitals",
+        ["by Anna Berg | 4 March 2024"],
+    )
