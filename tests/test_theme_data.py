@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "worldview" / "themes" / "data"
 DEV = DATA / "dev.jsonl"
 SEED_LABELS = DATA / "seed_labels.jsonl"
-TRAIN = DATA / "train.jsonl"
+TRAIN_FILES = "train*.jsonl"  # train.jsonl and any further training file
 TAXONOMY = REPO / "worldview" / "themes" / "taxonomy.json"
 THEMES_MD = REPO.parent / "shared" / "worldview_themes.md"
 
@@ -105,7 +105,7 @@ def taxonomy_exemplars() -> list[str]:
 
 @pytest.fixture(scope="module")
 def train_texts() -> list[str]:
-    texts = [row["text"] for row in read_jsonl(TRAIN)] if TRAIN.is_file() else []
+    texts = [row["text"] for path in sorted(DATA.glob(TRAIN_FILES)) for row in read_jsonl(path)]
     texts += taxonomy_exemplars()
     if not texts:
         pytest.skip("no training data to compare against")
