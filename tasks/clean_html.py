@@ -133,7 +133,7 @@ ROLE_BIO = re.compile(
 ROLE_BYLINE = re.compile(
     _C + r"(by-?line|authors?(?=$|[\s_-])|author-?(?:name|list|s-list|links?)|contributors?"
     r"(?=$|[\s_-])|writers?(?=$|[\s_-])|(?:article|post|entry|story)-?authors?|creators?"
-    r"(?=$|[\s_-]))",
+    r"(?=$|[\s_-])|autor(?:en|in)?(?=$|[\s_-])|auteurs?(?=$|[\s_-]))",
     re.I,
 )
 ROLE_DATELINE = re.compile(
@@ -186,7 +186,8 @@ TOOL_WORDS = (
     r"share|print|e-?mail|comments?|\d+ comments?|view comments|leave a comment|adjust|save|"
     r"bookmark|reuse this content|reprints?( (and|&) permissions)?|explore further|"
     r"(hide|show) caption|tagged|filed under|categor(y|ies)|tags?|topics?|copy link|listen|"
-    r"watch video|play video|read later|font size|text size|gift (this )?article"
+    r"watch video|play video|read later|font size|text size|gift (this )?article|"
+    r"\d{1,2}:\d{2}|(back )?to (the )?home ?page|zur startseite|retour à l'accueil"
 )
 TOOL_LINE = re.compile(
     rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$|"
@@ -230,7 +231,9 @@ def _leads_with_date(text: str) -> bool:
 
 
 TAG_LINE = re.compile(r"^(?:tagged|tags?|topics?|categor(?:y|ies)|filed under)\s*:", re.I)
-BY_PREFIX = re.compile(r"^\s*(?:written\s+|words\s+|posted\s+|published\s+)?by[\s:]+(?=\S)", re.I)
+BY_PREFIX = re.compile(
+    r"^\s*(?:written\s+|words\s+|posted\s+|published\s+)?(?:by|von|par|por)[\s:]+(?=\S)", re.I
+)
 MULTI_BR = re.compile(rf"\s*{BR}\s*{BR}[\s{BR}]*")
 
 
@@ -447,6 +450,8 @@ def strip_site_name(title: str, site_names: list[str], headline: str | None = No
     title = normalize_space(title)
     if headline and _similar(title, headline) and len(headline) <= len(title):
         key, head = _norm_key(title), _norm_key(headline)
+        if key == head:
+            return title  # the same words: the stated title keeps punctuation CSS supplies
         if key.startswith(head) or key.endswith(head):
             return normalize_space(headline)
     seps = TITLE_SEPARATOR.findall(title)
@@ -696,7 +701,10 @@ def _hints_from_meta(page: _PageMeta) -> MarkupHints:
             values = page.meta.get(key, [])
             people: list[str] = []
             for value in values:
-                people += split_people(value, last_first=key == "citation_author")
+                parts = split_people(value, last_first=key == "citation_author")
+                if site and any(_norm_key(p) == _norm_key(site) for p in parts[:1]):
+                    continue  # "SITE ONLINE, Hamburg, Germany": the publisher and its places
+                people += parts
             people = [p for p in dict.fromkeys(people) if _norm_key(p) != _norm_key(site or "")]
             if people:
                 hints.authors = _full_names_first(people)
@@ -1488,7 +1496,13 @@ class _Emitter:
             if tag in INLINE_TAGS and child.mem_id not in self.has_blocks:
                 # A <time> or a "byline"/"date" span among a container's inline children is a
                 # metadata block of its own, not part of a paragraph.
-                if frame.role is None and (tag == "time" or _role_of(child) in SPAN_ROLES):
+                child_role = _role_of(child)
+                if child_role == "kicker" and frame.role is None:
+                    label = PUBLICATION_TYPES.get(normalize_space(child.text()).lower())
+                    if label:  # "<span class=content-type>Commentary</span> · 15 Jan 2025"
+                        self.kickers.append(label)
+                        continue
+                if frame.role is None and (tag == "time" or child_role in SPAN_ROLES):
                     self.flush(frame)
                     self.handle(child, frame, stack)
                 else:
@@ -1860,6 +1874,10 @@ def _finish_hints(
         if rest and len(rest.split()) <= 6 and rest != hints.title[len(stated) :].strip():
             hints.site_name = rest
     if headline and (not stated or _similar(headline, stated) or len(headline.split()) >= 3):
+        if stated and _norm_key(stated) == _norm_key(headline) and len(stated) > len(headline):
+            # "<span>Kicker</span><span>Headline</span>": the stated title keeps the colon.
+            headline = stated
+            next(b for b in blocks if b.role == "title").text = stated
         hints.title = headline
     else:
         hints.title = stated

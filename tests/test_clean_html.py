@@ -751,3 +751,36 @@ def test_sentence_set_as_a_heading_is_a_paragraph():
     blocks, _, _ = html_to_blocks(page)
     assert lede in body_texts(blocks)
     assert "At the Border" in [b.text for b in blocks if b.kind is BlockKind.HEADING]
+
+
+def test_meta_author_naming_the_publisher_and_places_is_no_author():
+    page = (
+        "<html><head><meta property='og:site_name' content='WELTBLICK ONLINE'>"
+        "<meta name='author' content='WELTBLICK ONLINE, Hamburg, Germany'></head><body>"
+        "<article><h1>Ein Titel über Russland</h1>" + ARTICLE * 2
+        + "<div class='art-autoren'>Von Jonas Weber</div></article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.authors == ["Jonas Weber"]
+
+
+def test_content_type_span_in_a_meta_line_is_the_publication_type():
+    page = (
+        "<body><article><h1>A Headline on Syria</h1><div class='article-meta'>"
+        "<span class='content-type'>Commentary</span> · <time datetime='2025-01-15'>15 January "
+        "2025</time></div>" + ARTICLE * 2 + "<p><a href='/'>Back to homepage</a></p></article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.publication_type == "Commentary" and hints.published == "2025-01-15"
+    assert "Commentary" not in " ".join(body_texts(blocks))
+    assert "homepage" not in all_text(blocks)
+
+
+def test_headline_split_into_spans_takes_the_stated_titles_punctuation():
+    page = (
+        "<html><head><meta property='og:title' content='Gas Deals: Moscow Turns East'></head>"
+        "<body><article><h1><span class='kicker'>Gas Deals</span> <span>Moscow Turns East</span>"
+        "</h1>" + ARTICLE * 2 + "</article>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert blocks[0].text == "Gas Deals: Moscow Turns East" == hints.title
