@@ -68,7 +68,7 @@ BIO_ROLE = re.compile(
 BIO_MAX_CHARS = 700
 FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
 HEADER_BLOCKS = 10
-BYLINE_START = re.compile(r"^(?:by|written\s+by|authors?\s*:)\s+\S", re.I)
+BYLINE_START = re.compile(r"^(?:by|written\s+by|authors?\s*:|von|par|por)\s+[A-Z]", re.I)
 NAME_RUN = re.compile(r"(?:[A-Z][\w’'\-]+\.?\s+){1,3}[A-Z][\w’'\-]+")
 BODY_PARAGRAPH_MIN_CHARS = 300
 BIO_EMPLOYER = re.compile(r"\b(?:at|with)\s+(?:the\s+)?[A-Z]")
@@ -320,6 +320,9 @@ def move_side_material(doc: CleanedDocument) -> None:
         if MENU_LINE.match(text) and DATE_IN_TEXT.match(text):
             # "January 13, 2020 at 08:45 AM | categories: X | Comments": a post's date line.
             kept.append(Block(BlockKind.PARAGRAPH, text.split("|")[0].strip(), role="dateline"))
+            continue
+        if MENU_LINE.match(text) and BYLINE_START.match(text):
+            kept.append(block)  # "By Jane Roe | Institute | 3 May 2024" is the byline
             continue
         if block.kind == BlockKind.HEADING and BOILERPLATE.match(text) or MENU_LINE.match(text):
             doc.warnings.append(f"boilerplate_dropped: '{text[:60]}'")

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from tasks.dates import MONTH
 from worldview.document import Block, BlockKind, MarkupHints
 
 BLANK_LINES = re.compile(r"\n[ \t\f\v\u00a0]*\n")
-BULLET = re.compile(r"^\s*(?:[•●◦▪▸►‣∙·*+\-–—]|\d{1,3}[.)])\s+(?=\S)")
+# "2. Oktober 2025" is a German date, not item 2 of a numbered list.
+BULLET = re.compile(
+    rf"^\s*(?:[•●◦▪▸►‣∙·*+\-–—]|\d{{1,3}}[.)](?!\s+{MONTH}\s+\d{{4}}))\s+(?=\S)", re.I
+)
 SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
 # A full stop after a word inside the line: two sentences ("A caption. (Credit)"), not a heading.
@@ -45,7 +49,9 @@ def looks_like_heading(line: str, *, as_title: bool = False) -> bool:
 
 
 # Lines that open a front-matter item: "By ...", "Published: ...", "Updated ...".
-FRONT_LINE = re.compile(r"^(?:By|BY|Written by|Published|PUBLISHED|Updated|UPDATED|Posted|Date)\b")
+FRONT_LINE = re.compile(
+    r"^(?:By|BY|Written by|Published|PUBLISHED|Updated|UPDATED|Posted|Date|Von|Par|Por)\b"
+)
 
 
 def _lines_are_separate(lines: list[str]) -> bool:

@@ -15,7 +15,7 @@ from functools import cache
 from tasks._prefect import prefect_task
 from tasks.clean import BIO_VERBS
 from tasks.dates import DATE_IN_TEXT, parse_date
-from tasks.segment import BYLINE, CREDIT_ONLY
+from tasks.segment import BYLINE, CREDIT_ONLY, ORGANISATION_WORD, ROLE_WORD
 from worldview.document import CleanedDocument, Segments
 from worldview.record import Author, Metadata
 
@@ -24,7 +24,9 @@ CLOCK_TIME = re.compile(
 )
 UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
 
-NAME_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)\s*")
+NAME_SEPARATORS = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et)\s+|\s*&\s*|\s*;\s*)\s*", re.I
+)
 # What follows the names in a byline: a date, a role, a separator.
 BYLINE_TAIL = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+(?=\w+\s+\d)|\bpublished\b|\bupdated\b|\(|$).*$", re.I | re.S
@@ -37,22 +39,10 @@ HONORIFIC = re.compile(
 )
 # "by Jane Roe on" / "Jane Roe, at" once the date after it is cut off.
 DATE_JOINER_TAIL = re.compile(r"[\s,|·•—–-]+(?:on|at|le|am|el|il)?[\s,|·•—–-]*$", re.I)
+PIPE_FIELDS = re.compile(r"\s+[|·•]\s+")
 RETIRED = re.compile(r"\s*\((?:ret|retd)\.?\)", re.I)
 ORG_MARK = "\ue000"  # private use: "this part was in parentheses after a name"
 PARENTHESISED_ORG = re.compile(r"\s*\((?P<org>[A-Z][^()]{2,100})\)")
-ROLE_WORD = re.compile(
-    r"\b(?:fellow|director|professor|editor|correspondent|analyst|researcher|scholar|chair|"
-    r"president|head|lecturer|adviser|advisor|associate|expert|manager|officer|ambassador|"
-    r"reporter|writer|columnist|contributor|founder|dean|economist|historian)s?\b",
-    re.I,
-)
-ORGANISATION_WORD = re.compile(
-    r"\b(?:institute|institut|cent(?:er|re)|university|universit[äé]t?|college|school|council|"
-    r"foundation|stiftung|endowment|forum|society|association|commission|group|academy|"
-    r"agency|ministry|programme|program|project|initiative|network|laboratory|lab|house|"
-    r"observatory|corporation|trust|fund|office)\b",
-    re.I,
-)
 # Words that make a byline part a role or an organisation, not a person.
 NOT_A_NAME = re.compile(
     r"\b(?:fellow|director|senior|professor|editor|correspondent|analyst|program|programme|"
@@ -123,6 +113,11 @@ def byline_entries(line: str) -> list[tuple[str, str | None]]:
         text = DATE_IN_TEXT.sub(" ", text).strip(" |·•,—–-")  # "March 3, 2024 | Jane Roe"
     text = DATE_IN_TEXT.split(text)[0]
     text = DATE_JOINER_TAIL.sub("", text)  # "by Jane Roe on" + date
+    # "Jane Roe | Arctic Institute": an organisation in the next field is the affiliation.
+    names, *fields = PIPE_FIELDS.split(text)
+    organisation = next((f for f in fields if ORGANISATION_WORD.search(f)), None)
+    if organisation and len(organisation) <= 100 and "," not in names:
+        text = f"{names}, {ORG_MARK}{organisation.strip()}"
     text = RETIRED.sub("", text)
     text = PARENTHESISED_ORG.sub(rf", {ORG_MARK}\g<org>", text)  # "A (Org)" -> "A, Org"
     text = BYLINE_TAIL.sub("", text).strip(" ,.")

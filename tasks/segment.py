@@ -31,7 +31,11 @@ TAKEAWAYS_HEADING = re.compile(
 TAKEAWAYS_IF_LIST = re.compile(
     r"^(?:(?:executive\s+)?summary|(?:key\s+|main\s+)?conclusions?|recommendations)\s*:?$", re.I
 )
-BYLINE = re.compile(r"^(?:by|written\s+by|authors?\s*:|words\s+by)\s+(?P<names>\S.{1,300})$", re.I)
+BYLINE = re.compile(
+    r"^(?:by|written\s+by|authors?\s*:|words\s+by|"
+    r"von|par|por|door|autor(?:in|en)?\s*:|auteurs?\s*:)\s+(?P<names>\S.{1,300})$",
+    re.I,
+)
 # "By" standing alone (its name went to another element), in the languages we meet.
 BY_LABEL = re.compile(r"^(?:(?:posted|written)\s+)?(?:by|von|par|por|di|door|av)\s*:?$", re.I)
 # A headline with the byline run into it: "Belarus on Loan by Anna Berg · 21.02.2025".
@@ -111,11 +115,25 @@ CREDIT_LIKE = re.compile(
     re.I,
 )
 KEY = re.compile(r"[\W_]+")
-NAME_LINE_SPLIT = re.compile(r"[\s,|·•/&]+|\band\b")
+NAME_LINE_SPLIT = re.compile(r"[\s,|·•/&]+|\b(?:and|und|et)\b", re.I)
 NAME_WORD = re.compile(r"^(?:[A-Z][\w’'\-]*\.?|de|da|van|von|der|di|du|la|le|bin|al|el)$")
 NOT_NAME_WORD = re.compile(
     r"\b(?:The|Of|For|In|On|At|To|A|An|Is|Are|How|Why|What|Russia|Russian|Ukraine|Kremlin|"
     r"Moscow|Europe|China|West|War|Policy|Analysis|Commentary|Report|News|Updated|Published)\b"
+)
+# A job title or an organisation after a name in a byline ("Jane Roe, Senior Fellow, X").
+ROLE_WORD = re.compile(
+    r"\b(?:fellow|director|professor|editor|correspondent|analyst|researcher|scholar|chair|"
+    r"president|head|lecturer|adviser|advisor|associate|expert|manager|officer|ambassador|"
+    r"reporter|writer|columnist|contributor|founder|dean|economist|historian)s?\b",
+    re.I,
+)
+ORGANISATION_WORD = re.compile(
+    r"\b(?:institute|institut|cent(?:er|re)|university|universit[äé]t?|college|school|council|"
+    r"foundation|stiftung|endowment|forum|society|association|commission|group|academy|"
+    r"agency|ministry|programme|program|project|initiative|network|laboratory|lab|house|"
+    r"observatory|corporation|trust|fund|office)\b",
+    re.I,
 )
 # Words of section labels and kickers ("Arms Control", "Energy Security", "Central Asia") that
 # are rarely a person's name; words that often are ("West", "Law", "India", "Post") are left out.
@@ -321,7 +339,7 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
                 segments.bylines.append(block.text)
         elif READING_TIME.match(block.text):
             pass
-        elif _is_name_line(block.text) and (
+        elif (_is_name_line(block.text) or _is_name_with_role(block.text)) and (
             _next_to_dateline(blocks, i) or _names_a_bio(block.text, bio_names)
         ):
             segments.bylines.append(block.text)  # "Jane Roe" over or under the date
@@ -358,6 +376,14 @@ def _is_name_line(text: str) -> bool:
     if any(w.casefold() in TOPIC_WORDS for w in words):
         return False  # "Arms Control", "Middle East": a section label, not a person
     return all(NAME_WORD.match(w) for w in words) and not NOT_NAME_WORD.search(text)
+
+
+def _is_name_with_role(text: str) -> bool:
+    """ "Jane Roe, Senior Fellow, Arctic Institute": a name, then a job title or employer."""
+    name, comma, rest = text.partition(",")
+    if not comma or len(text) > 160 or len(name.split()) > 4:
+        return False
+    return _is_name_line(name) and (ROLE_WORD.search(rest) or ORGANISATION_WORD.search(rest))
 
 
 def _names_a_bio(text: str, bio_names: set[str]) -> bool:

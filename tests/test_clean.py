@@ -320,3 +320,11 @@ def test_an_opening_sentence_about_an_official_is_not_the_authors_bio() -> None:
     doc = clean(f"A Title\n\nBy Marta Kowal\n\n{opening}\n\n{LONG}\n\n{LONG}\n", Format.TEXT)
     assert doc.bios == []
     assert opening in _texts(doc)
+
+
+def test_a_numbered_german_date_is_not_a_list_item() -> None:
+    doc = clean(f"Ein Titel\n\n2. Oktober 2025\n\n{LONG}\n", Format.TEXT)
+    assert doc.blocks[1].kind != BlockKind.LIST_ITEM
+    assert doc.blocks[1].text == "2. Oktober 2025"
+    doc = clean(f"A Title\n\n{LONG}\n\n1. First point\n2. Second point\n", Format.TEXT)
+    assert [b.kind for b in doc.blocks[-2:]] == [BlockKind.LIST_ITEM, BlockKind.LIST_ITEM]

@@ -363,3 +363,39 @@ def test_one_block_with_two_bios_one_with_an_apposition_and_another_verb() -> No
         "Arctic Watch",
         "University of Aarhus",
     ]
+
+
+BODY_EN = "The body of the article is long enough to be prose and it ends a sentence here. " * 3
+
+
+@pytest.mark.parametrize(
+    ("front", "authors", "published"),
+    [
+        (
+            "Maria Lind, Senior Fellow, Polar Research Institute\n4 May 2024",
+            [("Maria Lind", "Polar Research Institute")],
+            "2024-05-04",
+        ),
+        (
+            "By Maria Lind | Polar Research Institute | 4 May 2024",
+            [("Maria Lind", "Polar Research Institute")],
+            "2024-05-04",
+        ),
+        (
+            "BY MARIA LIND AND TOMAS BERG\n\nMAY 4, 2024",
+            [("Maria Lind", None), ("Tomas Berg", None)],
+            "2024-05-04",
+        ),
+        (
+            "Von Maria Lind und Tomas Berg\n\n4. Mai 2024",
+            [("Maria Lind", None), ("Tomas Berg", None)],
+            "2024-05-04",
+        ),
+        ("Par Maria Lind\n\nLe 4 mai 2024", [("Maria Lind", None)], "2024-05-04"),
+    ],
+)
+def test_more_byline_shapes(front: str, authors, published: str) -> None:
+    doc = clean(f"The Title of It\n\n{front}\n\n{BODY_EN}\n", Format.TEXT)
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == authors
+    assert meta.published == published
