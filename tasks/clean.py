@@ -137,6 +137,9 @@ FOOTNOTE_MARK = re.compile(
 FOOTNOTE_DEFINITION = re.compile(r"^\[\^[\w-]{1,20}\]:")
 FOOTNOTE_HINT = re.compile(r"[.,;:!?”’\")][”’\")]?(?:\[\^?\w|\d|[¹²³⁰⁴-⁹])|\w\[[\d^]")
 NUMBER_LABELS = frozenset("pp p no nos vol vols art arts para paras ch fig figs sec op nr".split())
+# Soft hyphen, zero-width space, word joiner, stray BOM (ZWJ stays: emoji sequences need it).
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 REPEAT_MIN_CHARS = 12
 KEY_NORMALISE = re.compile(r"[\W_]+")
 
@@ -428,8 +431,22 @@ def _keep_punctuation(match: re.Match) -> str:
     return match.group("punct") or match.group("punct2") or ""
 
 
+def drop_invisible_characters(blocks: list[Block], hints: MarkupHints) -> None:
+    """Soft hyphens and zero-width spaces are layout hints, not text: "can\xaddi\xaddate" is
+    "candidate" to sentences, search and theme tagging. (They arrive as ``&shy;`` in HTML, so
+    this runs on the parsed blocks, not on the decoded bytes.)"""
+    for block in blocks:
+        if INVISIBLE.search(block.text):
+            block.text = block.text.translate(INVISIBLE_TABLE)
+    for name in ("title", "subtitle"):
+        value = getattr(hints, name)
+        if value and INVISIBLE.search(value):
+            setattr(hints, name, value.translate(INVISIBLE_TABLE))
+
+
 def clean(text: str, fmt: Format) -> CleanedDocument:
     blocks, hints, warnings = parse_blocks(text, fmt)
+    drop_invisible_characters(blocks, hints)
     doc = CleanedDocument(format=fmt, blocks=[], hints=hints, warnings=list(warnings))
     doc.blocks = drop_repeated_blocks(blocks, doc.warnings)
     if hints.publication_type and not doc.publication_type:

@@ -328,3 +328,19 @@ def test_a_numbered_german_date_is_not_a_list_item() -> None:
     assert doc.blocks[1].text == "2. Oktober 2025"
     doc = clean(f"A Title\n\n{LONG}\n\n1. First point\n2. Second point\n", Format.TEXT)
     assert [b.kind for b in doc.blocks[-2:]] == [BlockKind.LIST_ITEM, BlockKind.LIST_ITEM]
+
+
+def test_soft_hyphens_and_zero_width_spaces_are_not_text() -> None:
+    html = (
+        "<html><head><title>Se\u00adcu\u00adrity Talks</title></head><body><article>"
+        "<h1>Se&shy;cu&shy;rity Talks</h1><p>The can&shy;di&shy;date spoke about\u200b the "
+        "talks, and the delegations agreed to meet again before the summer was out.</p>"
+        "</article></body></html>"
+    )
+    doc = clean(html, Format.HTML)
+    assert _texts(doc)[:2] == [
+        "Security Talks",
+        "The candidate spoke about the talks, and the delegations agreed to meet again "
+        "before the summer was out.",
+    ]
+    assert doc.hints.title == "Security Talks"
