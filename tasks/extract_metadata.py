@@ -85,6 +85,9 @@ NAME_JOINERS = frozenset(
     "et i &".split()
 )
 DESCRIPTOR_MAX_WORDS = 6
+SITE_PREFIX = re.compile(
+    r"^(?P<site>[^|•·»:]{2,60}?)\s+(?P<sep>[|•·»]|::|[-–—])\s+(?P<rest>\S.{9,})$"
+)
 SITE_SUFFIX = re.compile(r"\s+(?:[|•·»]|[-–—:]{1,2})\s+(?P<site>[^|•·»–—]{2,60})$")
 ENGLISH_WORDS = frozenset(
     "the of and to in a is that for it as with was on by be are this from at or an which have "
@@ -247,18 +250,39 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:
-    """ "Title | Site" -> "Title" when the tail names the site (or is short and title-like)."""
+    """ "Title | Site" -> "Title" when the tail names the site (or is short and title-like);
+    "Site :: Title" -> "Title" likewise for a leading site name."""
+    return _strip_site_prefix(_strip_site_tail(title, site_name), site_name)
+
+
+def _strip_site_tail(title: str, site_name: str | None) -> str:
     match = SITE_SUFFIX.search(title)
     if not match:
         return title
     head, tail = title[: match.start()].strip(), match.group("site").strip()
     if len(head) < 10:
         return title
-    if site_name and (_fold(tail) in _fold(site_name) or _fold(site_name) in _fold(tail)):
+    if site_name and _names_site(tail, site_name):
         return head
-    if len(tail.split()) <= 4 and match.group(0).strip()[0] in "|•·»":
-        return head
+    if len(tail.split()) <= 4 and len(tail) < len(head) and match.group(0).strip()[0] in "|•·»":
+        return head  # the shorter side of "A | B" is the site
     return title
+
+
+def _strip_site_prefix(title: str, site_name: str | None) -> str:
+    match = SITE_PREFIX.match(title)
+    if not match:
+        return title
+    site, rest = match.group("site").strip(), match.group("rest").strip()
+    if site_name and _names_site(site, site_name):
+        return rest
+    if match.group("sep") != "-" and len(site.split()) <= 4 and len(rest) > len(site):
+        return rest
+    return title
+
+
+def _names_site(text: str, site_name: str) -> bool:
+    return _fold(text) in _fold(site_name) or _fold(site_name) in _fold(text)
 
 
 def _fold(text: str) -> str:

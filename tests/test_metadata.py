@@ -83,6 +83,15 @@ def test_parse_date_only_reads_stated_dates(text: str, date: str | None) -> None
             "After Prisoners: Can the World Negotiate?",
         ),
         ("The War - and the Peace", None, "The War - and the Peace"),
+        # a leading site name
+        (
+            "Baltic Desk :: Riga and the Fleet: A Long Watch",
+            None,
+            "Riga and the Fleet: A Long Watch",
+        ),
+        ("Baltic Desk | Riga and the Fleet", None, "Riga and the Fleet"),
+        ("Baltic Desk - Riga and the Fleet", "Baltic Desk", "Riga and the Fleet"),
+        ("Putin - The Man and the Myth", None, "Putin - The Man and the Myth"),
     ],
 )
 def test_site_suffix_is_stripped_from_markup_titles(title, site, expected) -> None:
