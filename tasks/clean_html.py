@@ -1706,6 +1706,9 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
                 emitter.run(node)
         else:
             emitter.run(title)
+    if not any(b.role == "subtitle" for b in emitter.blocks):
+        for dek in _leading_dek(root):
+            emitter.run(dek)  # "<div class=vorspann>" just before the body's container
     emitter.run(root)
     for bio in _trailing_bios(root):
         emitter.run(bio)
@@ -1810,6 +1813,21 @@ def _trailing_bios(
             sibling = sibling.next
         node = parent
     return found
+
+
+def _leading_dek(root: LexborNode) -> list[LexborNode]:
+    """A standfirst the markup names, among the two elements right before the body container."""
+    sibling, seen = root.prev, 0
+    while sibling is not None and seen < 2:
+        if sibling.is_element_node:
+            seen += 1
+            if (
+                _role_of(sibling) == "subtitle"
+                and len(sibling.text()) <= ROLE_MAX_CHARS["subtitle"]
+            ):
+                return [sibling]
+        sibling = sibling.prev
+    return []
 
 
 def _header_zone(title: LexborNode, root: LexborNode) -> list[LexborNode]:

@@ -784,3 +784,14 @@ def test_headline_split_into_spans_takes_the_stated_titles_punctuation():
     )  # fmt: skip
     blocks, hints, _ = html_to_blocks(page)
     assert blocks[0].text == "Gas Deals: Moscow Turns East" == hints.title
+
+
+def test_standfirst_right_before_the_body_container_is_the_subtitle():
+    dek = "Ein Reporter hat Geschichten erfunden. Wie konnte es dazu kommen, fragt die Redaktion."
+    page = (
+        "<body><h1>Das Magazin</h1><div class='story'><h2>Ein langer Abend</h2>"
+        "<div class='story-vorspann'>" + dek + "</div><div class='story-text'>"
+        + ARTICLE * 4 + "</div></div>"
+    )  # fmt: skip
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.subtitle == dek
