@@ -31,7 +31,9 @@ PUBLICATION_TYPE_LINE = re.compile(
     r"^(?:publication|content|article|document)\s+type\s*[:：]\s*(?P<rest>\S.*)$", re.I
 )
 EDITORS_NOTE = re.compile(
-    r"^(?:editor[’']?s?[’']?\s+note|note\s+from\s+the\s+editors?|note\s+to\s+readers)"
+    r"^(?:editor[’']?s?[’']?\s+note|note\s+from\s+the\s+editors?|note\s+to\s+readers|"
+    r"(?:correction|clarification)(?=\s*[:：])|update(?:\s*,?\s*[\w ,.]{3,30}\d{4})?(?=\s*:)|"
+    r"note(?=\s*:\s*this\s+(?:article|analysis|piece|commentary|essay|report)\b))"
     r"\s*(?:[:：.—–-]\s*)?(?P<rest>\S.*)$",
     re.I,
 )
@@ -44,6 +46,18 @@ DISCLAIMER_START = re.compile(
     re.I,
 )
 NOT_NECESSARILY = re.compile(r"\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)\b", re.I)
+# "Views in this article are the author's own", "Any opinions are those of the writer", "does
+# not represent the official position of X", "writes in a personal capacity" (short lines only).
+OWN_VIEWS = re.compile(
+    r"\b(?:views|opinions)\b[^.]{0,80}\b(?:are|is|remain)\s+(?:solely\s+|entirely\s+|only\s+)?"
+    r"(?:those\s+of\s+the\s+(?:authors?|writers?|contributors?)|(?:the\s+)?(?:authors?|writers?)[’']s?\s+own|"
+    r"(?:his|her|their|my)\s+own)\b"
+    r"|\bdo(?:es)?\s+not\s+(?:necessarily\s+)?(?:reflect|represent)\s+(?:the\s+)?(?:official\s+)?"
+    r"(?:views?|positions?|opinions?|policy|policies)\s+of\b"
+    r"|\b(?:writes|writing|speaks|speaking)\s+in\s+(?:a|(?:his|her|their)\s+own)\s+personal\s+capacity\b",
+    re.I,
+)
+OWN_VIEWS_MAX_CHARS = 300
 # "Iuliia Osmolovska is a Ukrainian foreign affairs scholar with ...": a name, then a role.
 # Or "Diego Ruiz writes the X newsletter and is a researcher at Y": another verb of what the
 # person does first, then (in the same sentence) the role.
@@ -233,7 +247,9 @@ def _is_disclaimer(text: str) -> bool:
     a search for the phrase would scan every paragraph character by character)."""
     if DISCLAIMER_START.match(text):
         return True
-    return "necessarily" in text.lower() and NOT_NECESSARILY.search(text) is not None
+    if "necessarily" in text.lower() and NOT_NECESSARILY.search(text):
+        return True
+    return len(text) <= OWN_VIEWS_MAX_CHARS and OWN_VIEWS.search(text) is not None
 
 
 def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tasks.clean import clean
 from tasks.detect_format import detect_format
 from worldview.document import BlockKind, Format
@@ -344,3 +346,49 @@ def test_soft_hyphens_and_zero_width_spaces_are_not_text() -> None:
         "before the summer was out.",
     ]
     assert doc.hints.title == "Security Talks"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Views in this commentary are the author’s own.",
+        "Any opinions here are solely those of the writer.",
+        "This brief does not represent the official position of the Polar Forum.",
+        "The author writes in a personal capacity.",
+    ],
+)
+def test_more_disclaimer_shapes_leave_the_body(line: str) -> None:
+    doc = clean(f"A Title\n\n{LONG}\n\n{line}\n", Format.TEXT)
+    assert doc.disclaimers == [line]
+
+
+def test_an_opinion_about_views_in_the_body_is_not_a_disclaimer() -> None:
+    line = "The Kremlin’s views are those of a besieged fortress, officials say."
+    doc = clean(f"A Title\n\n{LONG}\n\n{line}\n\n{LONG}\n", Format.TEXT)
+    assert doc.disclaimers == [] and line in _texts(doc)
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        (
+            "Correction: An earlier version gave the wrong port.",
+            "An earlier version gave the wrong port.",
+        ),
+        ("Update, 5 March 2025: The talks resumed.", "The talks resumed."),
+        (
+            "Note: This analysis was revised after the summit.",
+            "This analysis was revised after the summit.",
+        ),
+    ],
+)
+def test_corrections_and_updates_are_editors_notes(line: str, note: str) -> None:
+    doc = clean(f"A Title\n\n{line}\n\n{LONG}\n", Format.TEXT)
+    assert doc.notes == [note]
+    assert line not in _texts(doc)
+
+
+def test_a_word_that_starts_like_a_note_label_stays_text() -> None:
+    line = "Correctional colonies hold most of the prisoners, according to the rights groups."
+    doc = clean(f"A Title\n\n{LONG}\n\n{line}\n", Format.TEXT)
+    assert doc.notes == [] and line in _texts(doc)
