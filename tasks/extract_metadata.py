@@ -228,6 +228,7 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
     authors: list[Author] = []
     seen: set[str] = set()
     for name, byline_affiliation in entries:
+        name = _cut_run_on(name)
         if name.casefold() in seen:
             continue
         seen.add(name.casefold())
@@ -239,6 +240,16 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
         affiliation = (affiliation_from_bio(bio, name) if bio else None) or byline_affiliation
         authors.append(Author(name=name, affiliation=affiliation, bio=bio))
     return authors
+
+
+def _cut_run_on(name: str) -> str:
+    """ "Jake Goulding Jake" (an author box's name run into its bio "Jake is ...") -> "Jake
+    Goulding": a person's name does not repeat one of its words."""
+    tokens = name.split()
+    for i, token in enumerate(tokens[2:], start=2):
+        if token in tokens[:i]:
+            return " ".join(tokens[:i])
+    return name
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -408,3 +408,15 @@ def test_more_byline_shapes(front: str, authors, published: str) -> None:
     meta = extract_metadata(doc, segment(doc))
     assert [(a.name, a.affiliation) for a in meta.authors] == authors
     assert meta.published == published
+
+
+def test_a_name_run_into_its_bio_box_is_cut_where_it_repeats() -> None:
+    html = (
+        '<html><head><meta name="author" content="Maria Lind Maria"></head><body><article>'
+        "<h1>A Title</h1><p>The body paragraph is long enough to be prose, really. It says what "
+        "the analysis argues and why, in two sentences that a reader can follow.</p>"
+        "</article></body></html>"
+    )
+    doc = clean(html, Format.HTML)
+    meta = extract_metadata(doc, segment(doc))
+    assert [a.name for a in meta.authors] == ["Maria Lind"]
