@@ -151,6 +151,7 @@ def _add_list_chunk(lines: list[str], blocks: list[Block]) -> None:
 FRONT_MATTER = re.compile(r"\A\s*---\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 TAG = re.compile(r"<[^>]*>")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+AFFILIATION_KEYS = ("affiliation", "organization", "organisation", "institution", "org")
 FRONT_MATTER_KEYS = {
     "title": "title",
     "subtitle": "subtitle",
@@ -206,7 +207,11 @@ def _front_matter(text: str) -> tuple[MarkupHints, str]:
             names = value if isinstance(value, list) else [value]
             for name in names:
                 if isinstance(name, dict):
+                    # {name: X, affiliation: Y} travels as "X (Y)", as a byline would say it.
+                    org = next((name[k] for k in AFFILIATION_KEYS if name.get(k)), None)
                     name = name.get("name")
+                    if name and isinstance(org, str):
+                        name = f"{name} ({org.strip()})"
                 if name:
                     hints.authors.append(str(name).strip())
         elif field_name in ("published", "updated"):

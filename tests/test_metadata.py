@@ -420,3 +420,17 @@ def test_a_name_run_into_its_bio_box_is_cut_where_it_repeats() -> None:
     doc = clean(html, Format.HTML)
     meta = extract_metadata(doc, segment(doc))
     assert [a.name for a in meta.authors] == ["Maria Lind"]
+
+
+def test_front_matter_authors_with_affiliations() -> None:
+    text = (
+        "---\ntitle: A Title\nauthors:\n  - name: Dr. Maria Lind\n    affiliation: Polar Forum\n"
+        "  - name: Tomas Berg\n---\n\n"
+        "The body paragraph is long enough to be prose, really, and it goes on a while.\n"
+    )
+    doc = clean(text, Format.MARKDOWN)
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Maria Lind", "Polar Forum"),
+        ("Tomas Berg", None),
+    ]
