@@ -1715,6 +1715,9 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
     if not any(b.role == "byline" for b in emitter.blocks):
         for meta in _trailing_bios(root, roles=("byline",), levels=2, max_chars=200):
             emitter.run(meta)  # Blogger's "post-footer": "Posted by NAME" after the post body
+    if not hints.authors and not any(b.role == "byline" for b in emitter.blocks):
+        if (byline := _page_byline(body, emitter)) is not None:
+            emitter.run(byline)  # "<div class=navbyline> / <span class=author>" beside the post
     blocks = _drop_empty_headings(_merge_bylines(emitter.blocks))
     # The headline leads even when the page prints its byline or date above it.
     title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
@@ -1813,6 +1816,21 @@ def _trailing_bios(
             sibling = sibling.next
         node = parent
     return found
+
+
+def _page_byline(body: LexborNode, emitter: _Emitter) -> LexborNode | None:
+    """The first element on the page marked as a byline that names a person (not in a teaser).
+
+    Used only when neither the markup's meta nor the article's own zone names an author.
+    """
+    emitter.stop_ids = set(emitter.title_line) | {body.mem_id}
+    for node in body.css("[class*=author i],[class*=byline i],[rel~=author]")[:20]:
+        if _role_of(node) != "byline" or len(node.text()) > 100 or emitter._in_teaser(node):
+            continue
+        people = split_people(normalize_space(node.text()))
+        if people and all(looks_like_person(p) for p in people):
+            return node
+    return None
 
 
 def _leading_dek(root: LexborNode) -> list[LexborNode]:

@@ -795,3 +795,14 @@ def test_standfirst_right_before_the_body_container_is_the_subtitle():
     )  # fmt: skip
     blocks, hints, _ = html_to_blocks(page)
     assert hints.subtitle == dek
+
+
+def test_byline_beside_the_post_outside_its_zone_when_nothing_else_names_an_author():
+    page = (
+        "<body><div class='navbyline'>Blog / <span class='author'><a href='/u/ml'>Mira Lund</a>"
+        "</span> / 9:12 am</div><div class='main'><h1>A Post on Russian Media</h1>"
+        "<div class='body-copy'>" + ARTICLE * 3 + "</div></div>"
+        "<div class='more'><div class='teaser'><a href='/x'>Another Post About Something Else"
+        "</a><span class='author'>Ada Kern</span></div></div>"
+    )  # fmt: skip
+    assert html_to_blocks(page)[1].authors == ["Mira Lund"]
