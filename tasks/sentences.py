@@ -24,6 +24,8 @@ MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 NUMBER_LABELS = frozenset(
     "no nos art arts vol vols fig figs p pp para paras ch sec op cf ca".split()
 )
+# Abbreviations that always lead into more words: "Russia vs. Ukraine", "approx. 5 percent".
+NEVER_FINAL = frozenset("vs v approx ca cf incl excl viz esp resp".split())
 COMPANY_SUFFIXES = frozenset("inc corp ltd co bros plc llc".split())
 SENTENCE_STARTERS = frozenset(
     "the this that these those it its he she they we i you his her their our there here but and "
@@ -60,7 +62,7 @@ def _dot_ends_sentence(text: str, dot: int, match: re.Match, end: int) -> bool:
     next_char = match.group(1)
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: "J. R. Brown"
-    if lower in TITLES:
+    if lower in TITLES or lower in NEVER_FINAL:
         return False
     if next_char.isdigit() and (lower in MONTHS or lower in NUMBER_LABELS):
         return False

@@ -411,3 +411,12 @@ def test_a_headline_ending_in_by_and_two_capitalised_words_stays_whole() -> None
         "Minsk Between Two Capitals",
         ["by Anna Berg | 4 March 2024"],
     )
+
+
+def test_abbreviations_that_lead_into_more_words_do_not_end_sentences() -> None:
+    text = "Russia vs. Ukraine is a war of attrition. Losses rose approx. 5 percent. Talks stalled."
+    assert [s.text for s in split_sentences(text)] == [
+        "Russia vs. Ukraine is a war of attrition.",
+        "Losses rose approx. 5 percent.",
+        "Talks stalled.",
+    ]
