@@ -1733,7 +1733,7 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
         box_authors, box_date = _fact_box(body)
         hints.authors = hints.authors or box_authors
         hints.published = hints.published or box_date
-    hints.published = hints.published or early_date
+    hints.published = hints.published or early_date or _page_date(body, emitter)
     return blocks, hints, warnings
 
 
@@ -1830,6 +1830,19 @@ def _page_byline(body: LexborNode, emitter: _Emitter) -> LexborNode | None:
         people = split_people(normalize_space(node.text()))
         if people and all(looks_like_person(p) for p in people):
             return node
+    return None
+
+
+def _page_date(body: LexborNode, emitter: _Emitter) -> str | None:
+    """The first date-marked element on the page (Blogger's "date-header" above the post)."""
+    emitter.stop_ids = set(emitter.title_line) | {body.mem_id}
+    for node in body.css("[class*=date i],[class*=posted i],[class*=publish i]")[:20]:
+        if _role_of(node) != "dateline" or len(node.text()) > 100 or emitter._in_teaser(node):
+            continue
+        if _is_update(node):
+            continue
+        if found := parse_date(node.attributes.get("datetime") or normalize_space(node.text())):
+            return found
     return None
 
 

@@ -806,3 +806,14 @@ def test_byline_beside_the_post_outside_its_zone_when_nothing_else_names_an_auth
         "</a><span class='author'>Ada Kern</span></div></div>"
     )  # fmt: skip
     assert html_to_blocks(page)[1].authors == ["Mira Lund"]
+
+
+def test_date_header_above_the_post_but_not_a_teasers_date():
+    post = "<div class='post'><h1>A Post on Russian Media</h1>" + ARTICLE * 3 + "</div>"
+    teaser = (
+        "<div class='teaser'><a href='/y'>Another Post About Something Else Entirely</a>"
+        "<span class='date'>May 2, 2019</span></div>"
+    )
+    page = "<body><h2 class='date-header'><span>Friday, March 8, 2019</span></h2>" + post
+    assert html_to_blocks(page + teaser)[1].published == "2019-03-08"
+    assert html_to_blocks("<body>" + post + teaser)[1].published is None
