@@ -96,7 +96,8 @@ PHOTO_CREDIT_END = re.compile(
     re.I,
 )
 CREDIT_ONLY = re.compile(
-    rf"^{CREDIT_LABEL}\s*(?:by|:|credit\s*:)\s*(?P<credit>.+)$",
+    rf"^(?:{CREDIT_LABEL}\s*(?:by|:|credit\s*:)|(?:{CREDIT_LABEL}\s+)?courtesy(?:\s+of)?\s)"
+    r"\s*(?P<credit>.+)$",
     re.I,
 )
 # Signs that text in trailing parentheses names a photographer or agency, not an aside.
@@ -317,9 +318,10 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
         if _is_takeaways_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None):
             break
         if block.role == "subtitle" and segments.subtitle is None:
-            segments.subtitle, date = _split_trailing_date(block.text)
-            if date:
-                segments.datelines.append(date)
+            if not _repeats_title(block.text, segments.title):
+                segments.subtitle, date = _split_trailing_date(block.text)
+                if date:
+                    segments.datelines.append(date)
         elif BY_LABEL.match(block.text):
             # "by" alone, the name in the next block: one byline.
             following = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -349,13 +351,20 @@ def _front_matter(blocks: list[Block], start: int, segments: Segments, bios: lis
             or block.role in ("subtitle", "emphasis")
             and len(block.text) <= 300 + DATELINE_MAX_CHARS
         ):
-            segments.subtitle, date = _split_trailing_date(block.text)
-            if date:
-                segments.datelines.append(date)
+            if _repeats_title(block.text, segments.title):
+                pass  # "Home › Climate › <the title>": a breadcrumb trail, not a dek
+            else:
+                segments.subtitle, date = _split_trailing_date(block.text)
+                if date:
+                    segments.datelines.append(date)
         else:
             break
         i += 1
     return i
+
+
+def _repeats_title(text: str, title: str | None) -> bool:
+    return bool(title) and len(_key(title)) >= 10 and _key(title) in _key(text)
 
 
 def _split_trailing_date(text: str) -> tuple[str, str | None]:
@@ -557,7 +566,12 @@ def segment(doc: CleanedDocument) -> Segments:
     if segments.subtitle is None and doc.hints.subtitle:
         hint = doc.hints.subtitle.strip()
         first = content.paragraphs[0].text if content.paragraphs else ""
-        if hint and _key(hint) not in _key(first) and _key(hint) != title_key:
+        if (
+            hint
+            and _key(hint) not in _key(first)
+            and _key(hint) != title_key
+            and not _repeats_title(hint, title)
+        ):
             segments.subtitle = hint
     if not content.paragraphs:
         raise NoArticleError("no article text found: no body paragraphs after cleaning")

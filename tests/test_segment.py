@@ -420,3 +420,28 @@ def test_abbreviations_that_lead_into_more_words_do_not_end_sentences() -> None:
         "Losses rose approx. 5 percent.",
         "Talks stalled.",
     ]
+
+
+def test_a_breadcrumb_trail_ending_in_the_title_is_not_the_subtitle() -> None:
+    title = "Fishing Rights in the Barents Sea"
+    blocks = [
+        Block(BlockKind.HEADING, title, level=1, role="title"),
+        Block(BlockKind.PARAGRAPH, f"Home Oceans {title}", role="subtitle"),
+        Block(BlockKind.PARAGRAPH, BODY),
+    ]
+    hints = MarkupHints(subtitle=f"Home › Oceans › {title}")
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks, hints=hints))
+    assert seg.subtitle is None
+    assert [p.text for p in seg.content.paragraphs] == [BODY]
+
+
+def test_a_courtesy_line_under_a_picture_is_its_credit() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, "A Title", level=1, role="title"),
+        Block(BlockKind.IMAGE, "", src="/a.jpg"),
+        Block(BlockKind.PARAGRAPH, "Courtesy of the Polar Forum"),
+        Block(BlockKind.PARAGRAPH, BODY),
+    ]
+    seg = segment(CleanedDocument(format=Format.HTML, blocks=blocks))
+    assert [(i.caption, i.credit) for i in seg.content.images] == [(None, "the Polar Forum")]
+    assert [p.text for p in seg.content.paragraphs] == [BODY]
