@@ -50,7 +50,9 @@ NOT_A_NAME = re.compile(
     r"chair|department|research|associate|team|news|desk|council|foundation|endowment|agency|"
     r"press|service|ministry|group|forum|project|initiative|society|association|commission|"
     r"office|times|post|journal|review|magazine|network|media|club|bank|company|updated|"
-    r"published|posted|minutes?|read|share|follow|email)\b",
+    r"published|posted|minutes?|read|share|follow|email|online|daily|weekly|tribune|gazette|"
+    r"herald|radio|tv|television|broadcasting|newsroom|editors|editorial|wire|archives?|"
+    r"admin|administrator|guest|anonymous)\b",
     re.I,
 )
 NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")

@@ -29,6 +29,10 @@ from worldview.document import Format
         ),
         ("By Anna Berg & Piotr Nowak | March 3, 2024", ["Anna Berg", "Piotr Nowak"]),
         ("Written by Mary-Ann O’Neil, 5 May 2023", ["Mary-Ann O’Neil"]),
+        # outlets and placeholders are not people
+        ("By NORTH STAR ONLINE, Tromsø", []),
+        ("By Guest Author", []),
+        ("By Author Archives and Jane Roe", ["Jane Roe"]),
     ],
 )
 def test_names_from_bylines(line: str, names: list[str]) -> None:
