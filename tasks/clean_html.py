@@ -863,10 +863,10 @@ BODY_MARKER = re.compile(
 def _article_line(body: LexborNode) -> set[int]:
     """Elements that hold the article's own text, which no chrome word may remove.
 
-    Those are the element holding the densest run of <p> text and the biggest element the markup
-    names as the body (itemprop=articleBody, "entry-content", "article__body"), with all their
-    ancestors: a layout wrapper whose class happens to say "sidebar" or "widget" (Blogger puts
-    every post in "widget Blog") holds the article and must stay.
+    Those are the element holding the densest run of <p> text (or, on pages without one, the
+    biggest element the markup names as the body: itemprop=articleBody, "entry-content"), with
+    all their ancestors: a layout wrapper whose class happens to say "sidebar" or "widget"
+    (Blogger puts every post in "widget Blog") holds the article and must stay.
     """
     weights: dict[int, int] = {}
     parents: dict[int, LexborNode] = {}
@@ -882,9 +882,12 @@ def _article_line(body: LexborNode) -> set[int]:
         key = max(weights, key=weights.__getitem__)
         if weights[key] >= 200:
             anchors.append(parents[key])
-    markers = [n for n in body.css("[itemprop=articleBody]")]
-    maybe = "[class*=content i],[class*=body i],[class*=text i]"  # the C parser narrows first
-    markers += [n for n in body.css(maybe) if BODY_MARKER.search(n.attributes["class"] or "")]
+    if anchors:
+        markers = []  # the densest <p> run already marks the article
+    else:
+        markers = [n for n in body.css("[itemprop=articleBody]")]
+        maybe = "[class*=content i],[class*=body i],[class*=text i]"  # the C parser narrows
+        markers += [n for n in body.css(maybe) if BODY_MARKER.search(n.attributes["class"] or "")]
     if markers:
         anchors.append(max(markers, key=lambda n: len(n.text())))
     line: set[int] = set()
@@ -1496,8 +1499,8 @@ class _Emitter:
             if tag in INLINE_TAGS and child.mem_id not in self.has_blocks:
                 # A <time> or a "byline"/"date" span among a container's inline children is a
                 # metadata block of its own, not part of a paragraph.
-                child_role = _role_of(child)
-                if child_role == "kicker" and frame.role is None:
+                child_role = _role_of(child) if frame.role is None else None
+                if child_role == "kicker":
                     label = PUBLICATION_TYPES.get(normalize_space(child.text()).lower())
                     if label:  # "<span class=content-type>Commentary</span> · 15 Jan 2025"
                         self.kickers.append(label)
