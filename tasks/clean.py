@@ -72,6 +72,11 @@ BIO = re.compile(
     r"(?:an?|the|currently|also|now|formerly|(?:senior|deputy|associate|assistant|executive)\s+)?"
     r"\w",
 )
+# "Jane Roe and John Doe are fellows at X": one bio for two authors.
+JOINT_BIO = re.compile(
+    r"^(?:[A-Z][\w’'.\-]*\.?\s+){1,3}[A-Z][\w’'\-]+\s+(?:and|&)\s+"
+    r"(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,3}[A-Z][\w’'\-]+)\s+(?:are|were|both)\s+\w"
+)
 BIO_ROLE = re.compile(
     r"\b(?:fellow|scholar|director|professor|analyst|researcher|expert|editor|journalist|"
     r"correspondent|diplomat|ambassador|author|writer|associate|chair|president|head|lecturer|"
@@ -261,7 +266,7 @@ def _is_bio(block: Block, index: int, body_end: int, authors: frozenset[str]) ->
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE):
         return False
     text = block.text
-    match = BIO.match(text) if len(text) <= BIO_MAX_CHARS else None
+    match = (BIO.match(text) or JOINT_BIO.match(text)) if len(text) <= BIO_MAX_CHARS else None
     if match is None or not BIO_ROLE.search(_first_sentence(text[match.end("name") :])):
         return False
     surname = match.group("name").split()[-1].casefold()
@@ -296,7 +301,9 @@ def _body_end(blocks: list[Block]) -> int:
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if block.kind == BlockKind.PARAGRAPH and len(block.text) > BODY_PARAGRAPH_MIN_CHARS:
-            if not (BIO.match(block.text) or _is_disclaimer(block.text)):
+            if not (
+                BIO.match(block.text) or JOINT_BIO.match(block.text) or _is_disclaimer(block.text)
+            ):
                 return i
     return int(len(blocks) * 0.66) - 1  # all short paragraphs: the last third is the tail
 

@@ -392,3 +392,19 @@ def test_a_word_that_starts_like_a_note_label_stays_text() -> None:
     line = "Correctional colonies hold most of the prisoners, according to the rights groups."
     doc = clean(f"A Title\n\n{LONG}\n\n{line}\n", Format.TEXT)
     assert doc.notes == [] and line in _texts(doc)
+
+
+def test_one_bio_for_two_authors() -> None:
+    bio = "Marta Kowal and Tomas Berg are research fellows at the Baltic Policy Institute."
+    doc = clean(
+        f"A Title\n\nBy Marta Kowal and Tomas Berg\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT
+    )
+    assert doc.bios == [bio]
+    from tasks.extract_metadata import extract_metadata
+    from tasks.segment import segment
+
+    meta = extract_metadata(doc, segment(doc))
+    assert [(a.name, a.affiliation) for a in meta.authors] == [
+        ("Marta Kowal", "Baltic Policy Institute"),
+        ("Tomas Berg", "Baltic Policy Institute"),
+    ]
