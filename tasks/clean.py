@@ -8,7 +8,13 @@ plain text and Markdown). The rules here apply to every format:
 * side material is moved out of the body into its own fields: "PHOTO:" lines, author bios,
   disclaimers, "PUBLICATION TYPE:" lines, editor's notes;
 * boilerplate that survives in the text (share and subscription prompts, "related" lists, print
-  and download links, copyright lines) is dropped.
+  and download links, copyright lines) is dropped;
+* note numbers glued to sentences ("asylum.1 The", "[^2]") and invisible characters (soft
+  hyphens, zero-width spaces) are removed from the text.
+
+A bio must be about an author the document states (byline or markup), or, when it states none,
+name an employer: "Vladimir Putin, a former KGB officer, is ..." after the last long paragraph
+stays in the body.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Authors come from bylines ("By A, B and C"), then the markup's author tags, then the bios
 themselves ("X is a senior fellow at Z"); each author gets the bio that names them and the
-organisation the bio ties them to. The publication date comes from a dateline, a byline or a meta
+organisation the bio ties them to ("at the New Delhi-based think tank Y in Delhi" -> "Y"), else
+the one the byline gives ("By X, Senior Fellow, Y", "By X (Y)"). Honorifics never reach a name.
+The publication date comes from a dateline, a byline or a meta
 tag — never from a year in the body, never from the clock. Titles from the markup lose their
 site-name suffix ("Title | Site"). The language is the markup's, else a cheap guess.
 """
