@@ -483,8 +483,8 @@ def test_wrapper_with_a_layout_word_that_holds_the_article_stays():
     )
     page = (
         "<body><div class='widget Blog'><div class='l-sidebar-fixed l-main'>"
-        "<h1>A Headline on Russia's Arctic Plans</h1><div class='post-body'>" + ARTICLE * 3
-        + "</div></div></div>" + filler * 8
+        "<h3>A Headline on Russia's Arctic Plans</h3><div class='post-body'>" + ARTICLE * 3
+        + "</div></div></div>" + filler * 20
     )  # fmt: skip
     blocks, _, _ = html_to_blocks(page)
     assert len(body_texts(blocks)) == 3
@@ -627,7 +627,7 @@ def test_footnote_markers_paywall_paragraphs_and_lone_credits():
 def test_lede_class_is_the_subtitle():
     page = (
         "<body><article><h1>A Headline on Russia and Turkey</h1>"
-        "<div class='article-lede-block'><p class='lede'>Ankara and Moscow compete and cooperate "
+        "<div class='top'><p class='lede'>Ankara and Moscow compete and cooperate "
         "at the same time.</p></div>" + ARTICLE * 2 + "</article>"
     )  # fmt: skip
     assert html_to_blocks(page)[1].subtitle == (
