@@ -5,8 +5,9 @@ with an explicit "no theme" class makes the themes compete, which beat one-vs-re
 regressions by 4 points of cross-validated micro-F1. A theme is assigned when its probability
 reaches its own threshold, so a sentence may still carry two themes.
 
-A sentence's features are its own embedding and the mean embedding of its neighbours in the
-paragraph (zeros when it stands alone), so "He avoids..." is read with its paragraph while the
+A sentence's features are three poolings of one encoder pass over it (mean and max of the last
+layer, mean of an intermediate layer) and the mean embedding of its neighbours in the paragraph
+(zeros when it stands alone), so "He avoids..." is read with its paragraph while the
 encoder still runs once per sentence. Scoring is a single matrix product: the classifier costs
 next to nothing beside the encoder.
 """
@@ -37,6 +38,18 @@ def context_features(embeddings: np.ndarray, paragraphs: list[list[int]]) -> np.
             if neighbours:
                 context[row] = embeddings[neighbours].mean(axis=0)
     return np.hstack([embeddings, context])
+
+
+def sentence_features(views: dict, paragraphs: list[list[int]]) -> np.ndarray:
+    """``[mean | max | mid-layer mean of the sentence | mean of its neighbours' mean]``.
+
+    ``views`` comes from ``Encoder.encode_views`` (one transformer pass). The max pool and the
+    intermediate layer keep what mean pooling of the last layer blurs (a telling phrase, surface
+    wording): they raised leave-one-pass-out CV micro-F1 from 0.904 to 0.931.
+    """
+    with_context = context_features(views["mean"], paragraphs)
+    dim = views["mean"].shape[1]
+    return np.hstack([with_context[:, :dim], views["max"], views["mid"], with_context[:, dim:]])
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

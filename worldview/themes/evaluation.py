@@ -2,8 +2,9 @@
 
 A labelled file holds ``{"id", "text", "themes"}`` per line; a passage may hold several
 sentences, and its predicted themes are the union of its sentences' themes. Passages labelled
-with no theme are "off-topic": any theme predicted on one is reported separately, because the
-tagger must stay silent there.
+with no theme are "no-theme" passages; those also marked ``"offtopic": true`` (sport, cooking,
+weather: nothing to do with Russian policy) are counted on their own, because the tagger must
+never give them a theme.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ class Report:
     name: str
     passages: int
     per_theme: dict[str, Counts]
-    off_topic: int = 0
-    off_topic_tagged: list[str] = field(default_factory=list)  # ids of off-topic passages tagged
+    off_topic: int = 0  # passages labelled with no theme
+    off_topic_tagged: list[str] = field(default_factory=list)  # ids of those given a theme
+    marked_off_topic: int = 0  # passages marked "offtopic": true (a subset of the above)
+    marked_off_topic_tagged: int = 0  # how many of those were given a theme
     errors: list[dict] = field(default_factory=list)
 
     @property
@@ -85,6 +88,9 @@ def evaluate(tagger, items: list[dict], name: str) -> Report:
             report.off_topic += 1
             if predicted:
                 report.off_topic_tagged.append(str(item.get("id")))
+        if item.get("offtopic"):
+            report.marked_off_topic += 1
+            report.marked_off_topic_tagged += bool(predicted)
         if gold != predicted:
             report.errors.append(
                 {
@@ -112,6 +118,12 @@ def format_table(reports: list[Report]) -> str:
     for r in reports:
         lines.append(
             f"{r.name}: {r.passages} passages, micro-F1 {r.micro.f1:.3f}; "
-            f"off-topic passages with a theme: {len(r.off_topic_tagged)} of {r.off_topic}"
+            f"no-theme passages given a theme: {len(r.off_topic_tagged)} of {r.off_topic}"
+            + (
+                f'; off-topic passages ("offtopic": true) given a theme: '
+                f"{r.marked_off_topic_tagged} of {r.marked_off_topic}"
+                if r.marked_off_topic
+                else ""
+            )
         )
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import numpy as np
 
 from worldview.errors import ModelUnavailableError
 from worldview.record import Content, DocumentTheme, SentenceRef, SentenceTheme
-from worldview.themes.classifier import ThemeClassifier, context_features
+from worldview.themes.classifier import ThemeClassifier, sentence_features
 from worldview.themes.encoder import Encoder
 from worldview.themes.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
@@ -53,7 +53,7 @@ class ThemeTagger:
             texts.extend(sentences)
         if not texts:
             return [[] for _ in paragraphs]
-        scores = self.classifier.scores(context_features(self.encoder.encode(texts), rows))
+        scores = self.classifier.scores(sentence_features(self.encoder.encode_views(texts), rows))
         assigned = scores >= self.classifier.thresholds
         ids = self.classifier.theme_ids
         out = []

@@ -1,4 +1,4 @@
-"""Train the theme classifier from ``data/train.jsonl`` (``worldview train``).
+"""Train the theme classifier from every ``data/train*.jsonl`` (``worldview train``).
 
 Each line is ``{"id", "text", "themes"}`` plus an optional ``"group"``: consecutive lines of one
 group are the sentences of one paragraph, in order, so the classifier learns what a neighbour
@@ -26,11 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
-from worldview.themes.classifier import ThemeClassifier, context_features
+from worldview.themes.classifier import ThemeClassifier, sentence_features
+from worldview.themes.encoder import VIEWS
 from worldview.themes.taxonomy import TAXONOMY_PATH, Taxonomy
 
 DATA_DIR = Path(__file__).with_name("data")
-TRAIN_PATH = DATA_DIR / "train.jsonl"
+TRAIN_GLOB = "train*.jsonl"
+# Encoder outputs of training sentences, keyed by text hash: retraining after a data edit encodes
+# only the new lines. Gitignored (.worldview/); deleting it only costs time.
+CACHE_PATH = Path(__file__).resolve().parents[2] / ".worldview" / "theme_views_cache.npz"
 FOLDS = 5
 C_GRID = (16.0, 64.0)
 SEED = 13
@@ -48,24 +52,37 @@ class TrainingSet:
     digest: str
 
 
-def read_training_set(taxonomy: Taxonomy, path: Path = TRAIN_PATH) -> TrainingSet:
+def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    return sorted(data_dir.glob(TRAIN_GLOB))
+
+
+def read_training_set(taxonomy: Taxonomy, paths: list[Path] | None = None) -> TrainingSet:
+    """All training files; a CV fold is one writing pass of one file (a file with no pass
+    numbers is one pass)."""
+    paths = training_files() if paths is None else paths
+    if not paths:
+        raise FileNotFoundError(f"no training data ({TRAIN_GLOB}) in {DATA_DIR}")
     ids = taxonomy.ids
     texts, labels, groups, passes = [], [], [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        unknown = set(item["themes"]) - set(ids)
-        if unknown:
-            raise ValueError(f"{path}:{number}: unknown theme ids {sorted(unknown)}")
-        texts.append(item["text"])
-        labels.append([int(t in item["themes"]) for t in ids])
-        groups.append(item.get("group") or f"_{item['id']}")
-        passes.append(str(item.get("pass", "")) or groups[-1])
+    hasher = hashlib.sha256()
+    for path in paths:
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            unknown = set(item["themes"]) - set(ids)
+            if unknown:
+                raise ValueError(f"{path}:{number}: unknown theme ids {sorted(unknown)}")
+            texts.append(item["text"])
+            labels.append([int(t in item["themes"]) for t in ids])
+            groups.append(f"{path.stem}:{item.get('group') or '_' + str(item['id'])}")
+            passes.append(f"{path.stem}:{item.get('pass', '')}")
     paragraphs: dict[str, list[int]] = {}
     for row, group in enumerate(groups):
         paragraphs.setdefault(group, []).append(row)
-    digest = hashlib.sha256(path.read_bytes() + TAXONOMY_PATH.read_bytes()).hexdigest()
+    hasher.update(TAXONOMY_PATH.read_bytes())
+    digest = hasher.hexdigest()
     _, fold_groups = np.unique(np.array(passes), return_inverse=True)
     return TrainingSet(
         texts=texts,
@@ -76,15 +93,45 @@ def read_training_set(taxonomy: Taxonomy, path: Path = TRAIN_PATH) -> TrainingSe
     )
 
 
-def design_matrix(embeddings: np.ndarray, data: TrainingSet, rng: np.random.Generator):
+def encode_cached(encoder, texts: list[str], cache_path: Path = CACHE_PATH) -> dict:
+    """``encoder.encode_views(texts)``, reusing earlier results for texts seen before."""
+    keys = [hashlib.sha256(f"{encoder.model_id}\0{t}".encode()).hexdigest()[:24] for t in texts]
+    known: dict[str, dict] = {}
+    if cache_path.is_file():
+        try:
+            with np.load(cache_path) as cache:
+                for i, key in enumerate(cache["keys"]):
+                    known[str(key)] = {v: cache[v][i] for v in VIEWS}
+        except (OSError, KeyError, ValueError):
+            known = {}  # unreadable or from another layout: rebuilt below
+    missing = sorted({i for i, k in enumerate(keys) if k not in known}, key=keys.__getitem__)
+    missing_keys = list(dict.fromkeys(keys[i] for i in missing))
+    first = {k: i for i, k in reversed(list(enumerate(keys)))}
+    if missing_keys:
+        fresh = encoder.encode_views([texts[first[k]] for k in missing_keys])
+        for j, key in enumerate(missing_keys):
+            known[key] = {v: fresh[v][j] for v in VIEWS}
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        stored = list(known)
+        np.savez(
+            cache_path,
+            keys=np.array(stored),
+            **{v: np.stack([known[k][v] for k in stored]).astype(np.float32) for v in VIEWS},
+        )
+    return {v: np.stack([known[k][v] for k in keys]).astype(np.float32) for v in VIEWS}
+
+
+def design_matrix(views: dict, data: TrainingSet, rng: np.random.Generator):
     """Original rows (true context) followed by augmented stand-alone rows (random context)."""
-    base = context_features(embeddings, data.paragraphs)
+    base = sentence_features(views, data.paragraphs)
     in_paragraph = np.zeros(len(data.texts), dtype=bool)
     for rows in data.paragraphs:
         in_paragraph[rows] = True
     alone = np.flatnonzero(~in_paragraph)
     partners = rng.integers(0, len(data.texts), size=(len(alone), 2))
-    augmented = np.hstack([embeddings[alone], embeddings[partners].mean(axis=1)])
+    own = sentence_features({v: x[alone] for v, x in views.items()}, [])
+    dim = views["mean"].shape[1]
+    augmented = np.hstack([own[:, :-dim], views["mean"][partners].mean(axis=1)])
     features = np.vstack([base, augmented])
     source_row = np.concatenate([np.arange(len(data.texts)), alone])
     return features, source_row
@@ -148,8 +195,8 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
     data = read_training_set(taxonomy)
     untagged = int((data.labels.sum(axis=1) == 0).sum())
     log(f"training set: {len(data.texts)} sentences, {untagged} without theme")
-    embeddings = encoder.encode(data.texts)
-    features, source_row = design_matrix(embeddings, data, np.random.default_rng(SEED))
+    views = encode_cached(encoder, data.texts)
+    features, source_row = design_matrix(views, data, np.random.default_rng(SEED))
     cv = {}
     for c in C_GRID:
         scores = out_of_fold_scores(features, source_row, data, c)
@@ -164,12 +211,14 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
         for j, t in enumerate(taxonomy.ids)
     }
     metadata = {
-        "model_id": f"{encoder.model_id}+context-logreg@{data.digest[:12]}",
+        "model_id": f"{encoder.model_id}+views-context-logreg@{data.digest[:12]}",
         "encoder": encoder.model_id,
         "taxonomy_version": taxonomy.version,
         "training_data_sha256": data.digest,
         "training_sentences": len(data.texts),
-        "features": "sentence embedding ++ mean embedding of paragraph neighbours",
+        "features": "mean, max and layer-4 mean pools of the sentence ++ mean embedding of "
+        "paragraph neighbours",
+        "training_files": [p.name for p in training_files()],
         "classifier": "softmax regression over no-theme + themes, per-theme thresholds",
         "C": c,
         "cv_folds": "leave one writing pass out",
