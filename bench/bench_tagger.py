@@ -90,7 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     while sum(map(len, paragraphs)) < target:
         paragraphs += base
     sentences = [s for p in paragraphs for s in p]
-    encode = tagger.encoder.encode  # the raw encoder call the tagger itself makes
+    # The raw encoder: sentence-transformers' encode() on the same packaged weights.
+    from worldview.themes.encoder import BATCH_SIZE, reference_encoder
+
+    reference = reference_encoder()
+
+    def encode(texts: list[str]):
+        return reference.encode(
+            texts, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False
+        )
 
     encode(sentences[:64])  # warm-up: first-call allocations belong to neither side
     tagger_s, encode_s = [], []

@@ -90,6 +90,23 @@ def test_model_loads_once_per_process(tagger):
     assert "all-MiniLM-L6-v2" in tagger.model_id
 
 
+def test_encoder_matches_sentence_transformers(tagger):
+    """Our torch-only MiniLM forward gives sentence-transformers' embeddings on the same weights."""
+    import numpy as np
+
+    from worldview.themes.encoder import reference_encoder
+
+    texts = [
+        "The Kremlin declares the international system a threat to Russia’s sovereignty.",
+        "Short.",
+        "U.S. officials met in Geneva; talks ended without a deal. " * 12,  # truncated at 256
+    ]
+    ours = tagger.encoder.encode(texts)
+    theirs = reference_encoder().encode(texts, normalize_embeddings=True)
+    assert ours.shape == theirs.shape
+    assert float(np.abs(ours - theirs).max()) < 1e-4
+
+
 @pytest.mark.parametrize(
     "text",
     [
