@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_themes import THEME_IDS
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "worldview" / "themes" / "data"
@@ -23,25 +24,7 @@ TAXONOMY = REPO / "worldview" / "themes" / "taxonomy.json"
 THEMES_MD = REPO.parent / "shared" / "worldview_themes.md"
 
 # The contract's 15 ids, used when ../shared is absent (the table there is the source of truth).
-EMBEDDED_THEME_IDS = frozenset(
-    {
-        "besieged_fortress",
-        "nineties_grievance",
-        "lost_empire",
-        "great_power_status",
-        "strong_state",
-        "security_services_core",
-        "west_as_enemy",
-        "multipolar_order",
-        "hierarchical_sovereignty",
-        "color_revolutions_plot",
-        "russian_world",
-        "western_russophobia",
-        "zero_sum_negotiation",
-        "strategic_ambiguity",
-        "threat_invention_militarization",
-    }
-)
+EMBEDDED_THEME_IDS = frozenset(THEME_IDS)
 MIN_PER_THEME = 12
 MIN_NO_THEME_SHARE = 0.40
 MIN_DEV_PASSAGES = 300
