@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import unquote_plus
@@ -258,12 +257,3 @@ class UploadWatcher:
 
     def stop(self) -> None:
         self._stop.set()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
