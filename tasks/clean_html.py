@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tasks import dates
 from worldview.document import Block, BlockKind, MarkupHints
 
 MAX_BLOCK_DEPTH = 256
@@ -223,11 +224,8 @@ def _leads_with_date(text: str) -> bool:
     if text.endswith(SENTENCE_END):
         return False
     head = text[:40]
-    for pattern in (DATE_MDY, DATE_DMY, DATE_ISO, DATE_DMY_DOTS):
-        m = pattern.search(head)
-        if m and m.start() <= 15 and parse_date(m[0]):
-            return True
-    return False
+    m = dates.DATE_IN_TEXT.search(head)
+    return bool(m and m.start() <= 15 and parse_date(m[0]))
 
 
 TAG_LINE = re.compile(r"^(?:tagged|tags?|topics?|categor(?:y|ies)|filed under)\s*:", re.I)
@@ -305,42 +303,15 @@ def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, boo
 # Dates and names
 # --------------------------------------------------------------------------------------------
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
-_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
-DATE_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+# Stated dates are read by ``tasks.dates`` (shared with segment and extract_metadata); markup
+# adds the compact form ("20240809") and a plausibility window, since meta values can be junk.
 DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:$|T)")
-DATE_DMY = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MON},?\s+(\d{{4}})", re.I
-)
-DATE_MDY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
-# "21.02.2025": dots are day-first wherever they are written (slashes are ambiguous, left out).
-DATE_DMY_DOTS = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)")
-# Java's Date.toString in JSON-LD: "Tue Jan 28 15:28:56 CET 2020".
-DATE_JAVA = re.compile(
-    rf"\b{_MON}\s+(\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s+[A-Z]{{2,5}})?\s+(\d{{4}})\b",
-    re.I,
-)
 
 
-def _valid(y: int, m: int, d: int) -> str | None:
-    if not 1990 <= y <= date.today().year + 1:
+def _plausible(value: str | None) -> str | None:
+    if value is None or not 1990 <= int(value[:4]) <= date.today().year + 1:
         return None
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
+    return value
 
 
 def parse_date(value: str | None) -> str | None:
@@ -349,18 +320,8 @@ def parse_date(value: str | None) -> str | None:
         return None
     s = value.strip()[:200]
     if m := DATE_COMPACT.match(s):
-        return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if m := DATE_ISO.search(s):
-        return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if m := DATE_MDY.search(s):
-        return _valid(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
-    if m := DATE_DMY.search(s):
-        return _valid(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
-    if m := DATE_DMY_DOTS.search(s):
-        return _valid(int(m[3]), int(m[2]), int(m[1]))
-    if m := DATE_JAVA.search(s):
-        return _valid(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
-    return None
+        return _plausible(dates.iso_date(int(m[1]), int(m[2]), int(m[3])))
+    return _plausible(dates.parse_date(s))
 
 
 NOT_A_NAME = re.compile(
