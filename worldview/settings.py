@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     watch_interval_s: float = 1.0
     # S3 -> SQS upload notifications (AWS); unset: the watcher polls ListObjectsV2
     sqs_queue_url: str | None = None
+    sqs_endpoint: str | None = None  # an SQS-compatible server; unset: AWS's regional endpoint
 
 
 @lru_cache(maxsize=1)

@@ -74,11 +74,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = RecordStore.from_settings(settings)
-    sqs = None
-    if settings.sqs_queue_url:
-        sqs = SqsUploads(
-            settings.sqs_queue_url, settings.s3_region, store.bucket, store.incoming_prefix
-        )
+    sqs = SqsUploads.from_settings(settings, store)
     UploadWatcher(store, interval=settings.watch_interval_s, sqs=sqs).run()
     return 0
 

@@ -48,11 +48,7 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
     watcher = None
     if watch:
         store = RecordStore.from_settings(settings)
-        sqs = None
-        if settings.sqs_queue_url:
-            sqs = SqsUploads(
-                settings.sqs_queue_url, settings.s3_region, store.bucket, store.incoming_prefix
-            )
+        sqs = SqsUploads.from_settings(settings, store)
         watcher = UploadWatcher(store, interval=settings.watch_interval_s, sqs=sqs)
         watcher.start_thread()
     try:

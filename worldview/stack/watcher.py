@@ -124,14 +124,46 @@ class SqsUploads:
     it becomes visible again and the next receive retries it.
     """
 
-    def __init__(self, queue_url: str, region: str, bucket: str, prefix: str) -> None:
+    def __init__(
+        self,
+        queue_url: str,
+        region: str,
+        bucket: str,
+        prefix: str,
+        *,
+        endpoint_url: str | None = None,
+        credentials: dict | None = None,
+    ) -> None:
         import boto3
 
         self.queue_url = queue_url
         self.bucket = bucket
         self.prefix = prefix
-        self.client = boto3.client("sqs", region_name=region)
+        # AWS: the standard credential chain; an SQS-compatible server: its endpoint and keys.
+        self.client = boto3.client(
+            "sqs", region_name=region, endpoint_url=endpoint_url, **(credentials or {})
+        )
         self._receipts: list[str] = []
+
+    @classmethod
+    def from_settings(cls, settings, store: RecordStore) -> SqsUploads | None:
+        """The queue ``WORLDVIEW_SQS_QUEUE_URL`` names, or None when the watcher should poll."""
+        if not settings.sqs_queue_url:
+            return None
+        credentials = {}
+        if settings.s3_access_key and settings.s3_secret_key:  # same account as the bucket
+            credentials = {
+                "aws_access_key_id": settings.s3_access_key,
+                "aws_secret_access_key": settings.s3_secret_key,
+            }
+        return cls(
+            settings.sqs_queue_url,
+            settings.s3_region,
+            store.bucket,
+            store.incoming_prefix,
+            endpoint_url=settings.sqs_endpoint,
+            credentials=credentials,
+        )
 
     def receive(self, wait_s: int) -> list[ObjectInfo]:
         response = self.client.receive_message(
