@@ -148,3 +148,77 @@ def test_missing_version_is_a_clear_error(store):
         store.get_version("nothing-here", 3)
     with pytest.raises(ClientError):
         store.fetch("incoming/absent.txt")
+
+
+def revisions_of(store, key: str, data: bytes, n: int) -> list[Record]:
+    """Upload ``n`` different contents under one key; the record each upload's run would make."""
+    records = []
+    for i in range(n):
+        store.upload_source(key, data + f"\n\nRevision {i} added this paragraph.\n".encode())
+        fetched = store.fetch(key)
+        uri = source_uri(store.bucket, key)
+        record = process_document(
+            fetched.data, uri, document_id=document_id_for(uri), source_version_id=fetched.revision
+        )
+        records.append((record, fetched.etag))
+    return records
+
+
+def test_a_record_of_an_older_source_revision_never_becomes_a_newer_version(store, sample):
+    """Runs finish out of order: a record made from an older upload than the latest version's
+    is 'superseded' (no version, ``latest`` unchanged); a newer one still becomes the next."""
+    key, data = sample
+    (a, etag_a), (b, etag_b), (c, etag_c) = revisions_of(store, key, data, 3)
+    doc = a.document_id
+    assert store.put_version(b, source_etag=etag_b).status == "written"
+    late = store.put_version(a, source_etag=etag_a)
+    assert late.status == "superseded" and late.pointer.version == 1
+    assert late.pointer.source_sha256 == b.source.sha256
+    # the same with the index's pointer as the hint (the ingest path)
+    hint = store.latest(doc)
+    assert store.put_version(a, source_etag=etag_a, previous=hint).status == "superseded"
+    newest = store.put_version(c, source_etag=etag_c, previous=hint)
+    assert (newest.status, newest.pointer.version) == ("written", 2)
+    assert store.put_version(b, source_etag=etag_b).status == "superseded"
+    assert store.list_versions(doc) == [1, 2]
+    assert [store.get_version(doc, n).source.sha256 for n in (1, 2)] == [
+        b.source.sha256,
+        c.source.sha256,
+    ]
+    assert store.latest(doc).source_sha256 == c.source.sha256
+
+
+def test_versions_follow_the_source_order_whatever_order_runs_finish_in(store, sample):
+    import random
+
+    key, data = sample
+    made = revisions_of(store, key, data, 5)
+    order = {record.source.sha256: i for i, (record, _) in enumerate(made)}
+    shuffled = random.Random(7).sample(made, len(made))
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(lambda m: store.put_version(m[0], source_etag=m[1]), shuffled))
+    assert {r.status for r in results} <= {"written", "superseded"}
+    doc = made[0][0].document_id
+    versions = [store.get_version(doc, n) for n in store.list_versions(doc)]
+    positions = [order[v.source.sha256] for v in versions]
+    assert positions == sorted(set(positions)) and positions[-1] == 4, positions
+    assert [v.version for v in versions] == list(range(1, len(versions) + 1))
+    assert store.latest(doc).version == len(versions)
+
+
+def test_without_bucket_versioning_only_the_current_content_makes_a_newer_version(
+    object_store, sample
+):
+    """An unversioned bucket has no revision order to consult: the current object decides."""
+    import uuid
+
+    from worldview.settings import get_settings
+    from worldview.storage import RecordStore
+
+    store = RecordStore.from_settings(get_settings(), bucket=f"plain-{uuid.uuid4().hex[:10]}")
+    store.client.create_bucket(Bucket=store.bucket)  # no versioning
+    key, data = sample
+    (a, etag_a), (b, etag_b) = revisions_of(store, key, data, 2)
+    assert store.put_version(b, source_etag=etag_b).status == "written"
+    assert store.put_version(a, source_etag=etag_a).status == "superseded"
+    assert store.list_versions(a.document_id) == [1]

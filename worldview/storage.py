@@ -19,6 +19,11 @@ Conditional writes: two writers can never both create ``v<N>.json`` — the lose
 re-reads, and either finds the same fingerprint (nothing to do) or tries ``v<N+1>``. SeaweedFS 4.48,
 AWS S3 (since 2024) and MinIO honour ``If-None-Match: *`` and ``If-Match`` on PUT
 (tests/test_storage.py checks it against the embedded store).
+
+Out-of-order runs: before creating ``v<N+1>`` the writer checks that its source revision is not
+older than ``v<N>``'s (the store's ListObjectVersions order; without versioning, only the current
+object's content may make a newer version). A slow run on an old upload that finishes after a
+fast run on the new one is ``superseded``: no version, ``latest`` stays on the newer content.
 """
 
 from __future__ import annotations
@@ -123,7 +128,7 @@ class LatestPointer(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
-    status: str  # "written" | "unchanged"
+    status: str  # "written" | "unchanged" | "superseded" (made from an older source revision)
     pointer: LatestPointer
 
 
@@ -406,10 +411,13 @@ class RecordStore:
         fingerprint = record_fingerprint(record)
         document_id = record.document_id
         if previous is None or previous.fingerprint != fingerprint:
-            guess = previous.version + 1 if previous else 1
-            written = self._create_version(record, guess, source_etag)
-            if written is not None:
-                return written
+            if previous is not None and self._older_source(record, source_etag, previous):
+                pass  # the full check below decides against the newest version itself
+            else:
+                guess = previous.version + 1 if previous else 1
+                written = self._create_version(record, guess, source_etag)
+                if written is not None:
+                    return written
         for _ in range(CAS_ATTEMPTS):
             versions = self.list_versions(document_id)
             if versions:
@@ -418,10 +426,68 @@ class RecordStore:
                     pointer = self._pointer_for(newest, source_etag)
                     self._advance_latest(pointer)
                     return WriteResult("unchanged", pointer)
+                newest_pointer = self._pointer_for(newest, source_etag=None)
+                if self._older_source(record, source_etag, newest_pointer):
+                    return WriteResult("superseded", self.latest(document_id) or newest_pointer)
             written = self._create_version(record, versions[-1] + 1 if versions else 1, source_etag)
             if written is not None:
                 return written
         raise ConcurrentWriteError(f"{document_id}: gave up after {CAS_ATTEMPTS} write conflicts")
+
+    def _older_source(self, record: Record, source_etag: str | None, newest: LatestPointer) -> bool:
+        """True when ``record`` was made from an older revision of its source than ``newest``.
+
+        Then it must not become a newer version: a slow run on the old upload that finishes after
+        a fast run on the new one would otherwise move ``latest`` back to older content. Every
+        version ``v<N+1>`` is created only after this check against ``v<N>`` (and ``v<N+1>`` is
+        a conditional put, so a concurrent writer makes the loser check again), so versions follow
+        the source's revision order. The order is the store's: ListObjectVersions lists a key's
+        versions newest first. Without versions to compare (an unversioned bucket, a revision no
+        longer listed), a record is older unless it was made from the object's current content
+        (or the source is gone, and nothing says which is newer).
+        """
+        if record.source.sha256 == newest.source_sha256:
+            return False  # same content (a config change): not a step back
+        key = _key_of(record.source.uri, self.bucket)
+        ours = _revision_ids(record.source.version_id, source_etag)
+        theirs = _revision_ids(newest.source_version_id, newest.source_etag)
+        listed = self._source_revisions(key)
+        position_ours = _position(listed, ours)
+        position_theirs = _position(listed, theirs)
+        if position_ours is not None and position_theirs is not None:
+            return position_ours > position_theirs  # listed newest first
+        current = listed[:1] or [r for r in [self._current_revision(key)] if r is not None]
+        if not current:
+            return False  # the source is gone: nothing says which is newer
+        return _position(current, ours) is None  # not even the current object's content
+
+    def _source_revisions(self, key: str) -> list[tuple[str, str]]:
+        """(version id, ETag) of each stored revision of ``key``, newest first ([] if none)."""
+        from botocore.exceptions import ClientError
+
+        revisions: list[tuple[str, str]] = []
+        try:
+            paginator = self.client.get_paginator("list_object_versions")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+                for item in page.get("Versions", []):
+                    if item["Key"] == key:
+                        revisions.append((item.get("VersionId") or "", item["ETag"].strip('"')))
+        except ClientError:
+            return []  # a store without ListObjectVersions: the current object decides
+        if all(version in {"", "null"} for version, _ in revisions) and len(revisions) > 1:
+            return []  # no usable order
+        return revisions
+
+    def _current_revision(self, key: str) -> tuple[str, str] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _is_not_found(exc):
+                return None
+            raise
+        return (head.get("VersionId") or "", head["ETag"].strip('"'))
 
     def _create_version(
         self, record: Record, number: int, source_etag: str | None
@@ -581,6 +647,34 @@ def _supersedes(new: LatestPointer, old: LatestPointer) -> bool:
     if new.version != old.version:
         return new.version > old.version
     return new.source_etag is not None and new.source_etag != old.source_etag
+
+
+def _revision_ids(version_id: str | None, etag: str | None) -> tuple[str | None, str | None]:
+    """A source revision: its version id (records without one carry the ETag there) and ETag."""
+
+    def clean(value: str | None) -> str | None:
+        value = (value or "").strip('"')
+        return value if value and value != "null" else None
+
+    return clean(version_id), clean(etag)
+
+
+def _position(revisions: list[tuple[str, str]], ids: tuple[str | None, str | None]) -> int | None:
+    """Where the revision is in the store's newest-first list: by version id, else by ETag."""
+    version_id, etag = ids
+    for candidate in (version_id, etag):
+        if candidate is None:
+            continue
+        for i, (listed_version, _) in enumerate(revisions):
+            if candidate == listed_version:
+                return i
+    for candidate in (etag, version_id):  # version_id may be an ETag standing in for one
+        if candidate is None:
+            continue
+        for i, (_, listed_etag) in enumerate(revisions):
+            if candidate == listed_etag:
+                return i
+    return None
 
 
 def _key_of(uri: str, bucket: str) -> str:
