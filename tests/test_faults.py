@@ -400,6 +400,35 @@ def test_two_watchers_start_each_upload_once(store):
     assert_every_upload_has_its_record(store, uploaded, records)
 
 
+@pytest.mark.timeout(600)
+def test_a_watcher_started_while_the_store_is_down_waits_for_it(store, object_store):
+    """``worldview serve`` may start its watcher before the store answers (or during a restart):
+    the watcher keeps trying instead of ending its thread, and claims uploads once it can."""
+    from worldview.stack.watcher import UploadWatcher
+
+    launched = []
+    watcher = UploadWatcher(
+        store,
+        interval=0.2,
+        launch=lambda bucket, obj: launched.append(obj.key) or "run",
+        launch_batch=None,
+        emit=None,
+    )
+    object_store.stop()
+    thread = watcher.start_thread()
+    try:
+        time.sleep(1.5)  # a few failed attempts
+        assert thread.is_alive(), "the watcher thread ended while the store was down"
+        object_store.start()
+        key = store.upload_source(*documents(1)[0]).key
+        assert wait_until(lambda: launched == [key], 60), launched
+    finally:
+        watcher.stop()
+        thread.join(5)
+        if not object_store.running():
+            object_store.start()
+
+
 # --- the same object uploaded twice within a second ----------------------------------------
 
 

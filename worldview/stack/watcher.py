@@ -273,9 +273,12 @@ class UploadWatcher:
             log.warning("could not start a run for %s (will retry): %r", obj.key, exc)
 
     def run(self) -> None:
-        self.skip_recorded()
+        started = False
         while not self._stop.is_set():
             try:
+                if not started:  # the store may not answer yet: retry, never end the thread
+                    self.skip_recorded()
+                    started = True
                 for obj, run_id in self.poll_once():
                     log.info("%s -> flow run %s", obj.key, run_id)
             except Exception as exc:  # store briefly unreachable: keep polling
