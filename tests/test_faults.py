@@ -287,33 +287,37 @@ DISK_FULL_REPLY = (
 )
 
 
-class _Reply:
-    """The raw body botocore reads from an injected response."""
-
-    def stream(self, **kwargs):
-        yield DISK_FULL_REPLY
-
-
 @pytest.mark.timeout(600)
 def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_retries):
     """Where no small disk can be mounted (not root), the same fault at the HTTP boundary: every
-    PutObject gets the reply SeaweedFS gives on a full disk (HTTP 500 InternalError; see
-    ``test_disk_full_under_the_store``). Reads still work, as they do on a full disk."""
-    from botocore.awsrequest import AWSResponse
+    PUT gets the reply SeaweedFS gives on a full disk (HTTP 500 InternalError; see
+    ``test_disk_full_under_the_store``). Reads still work, as they do on a full disk. Injected
+    in urllib3, under both boto3 and the store's lean GET/PUT path."""
+    import io
+
+    import urllib3
 
     from flows.ingest import IngestRequest, ingest_flow
 
     uploaded = upload(store, documents(6))
-    events = store.client.meta.events  # the process-wide client the flows' tasks use too
+    real_urlopen = urllib3.connectionpool.HTTPConnectionPool.urlopen
+    refused = []
 
-    def disk_full(request, **kwargs):
-        return AWSResponse(request.url, 500, {"Content-Type": "application/xml"}, _Reply())
+    def disk_full(self, method, url, *args, **kwargs):
+        if method != "PUT":
+            return real_urlopen(self, method, url, *args, **kwargs)
+        refused.append(url)
+        return urllib3.HTTPResponse(
+            body=io.BytesIO(DISK_FULL_REPLY),
+            status=500,
+            headers={"Content-Type": "application/xml"},
+            preload_content=False,
+        )
 
-    events.register_first("before-send.s3.PutObject", disk_full, unique_id="disk-full")
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", disk_full)
         state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
-    finally:
-        events.unregister("before-send.s3.PutObject", unique_id="disk-full")
+    assert refused, "no PUT reached the store boundary"
     say("disk full (injected)", state)
     assert state.is_failed() and "InternalError" in state.message
     assert not audit(store), "nothing can have been written"

@@ -222,3 +222,51 @@ def test_without_bucket_versioning_only_the_current_content_makes_a_newer_versio
     assert store.put_version(b, source_etag=etag_b).status == "written"
     assert store.put_version(a, source_etag=etag_a).status == "superseded"
     assert store.list_versions(a.document_id) == [1]
+
+
+def test_the_lean_path_signs_any_key_and_answers_like_boto3(store):
+    """GET/PUT of objects go through ``LeanS3`` on the embedded store (plain HTTP); keys that need
+    escaping are signed right, and what comes back matches what boto3 reads."""
+    assert store.lean is not None
+    for key in ["incoming/a b+c.txt", "incoming/Überblick – 2026.md", "incoming/x%41~y(1).html"]:
+        body = key.encode() * 3
+        assert store._put(key, body, "text/plain", IfNoneMatch="*")
+        assert not store._put(key, b"other", "text/plain", IfNoneMatch="*")
+        fetched = store.fetch(key)
+        via_boto3 = store.client.get_object(Bucket=store.bucket, Key=key)
+        assert fetched.data == via_boto3["Body"].read() == body
+        assert fetched.etag == via_boto3["ETag"].strip('"')
+        assert fetched.version_id == via_boto3.get("VersionId")
+        assert fetched.content_type == "text/plain"
+    assert {o.key for o in store.list_incoming()} == {
+        "incoming/a b+c.txt",
+        "incoming/Überblick – 2026.md",
+        "incoming/x%41~y(1).html",
+    }
+
+
+def test_the_lean_path_fails_like_boto3(store, object_store):
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from worldview.storage import LeanS3
+
+    with pytest.raises(ClientError) as missing:
+        store.fetch("incoming/absent.txt")
+    assert missing.value.response["Error"]["Code"] == "NoSuchKey"
+    wrong = LeanS3(store.lean.endpoint, store.lean.region, _Keys("test-access", "not-the-secret"))
+    with pytest.raises(ClientError) as refused:
+        wrong.request("PUT", "PutObject", store.bucket, "incoming/x.txt", body=b"x")
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    closed = LeanS3("http://127.0.0.1:9", store.lean.region, store.lean.credentials)
+    with pytest.raises(EndpointConnectionError, match="Could not connect"):
+        closed.request("GET", "GetObject", store.bucket, "incoming/x.txt")
+
+
+class _Keys:
+    def __init__(self, access: str, secret: str) -> None:
+        from botocore.credentials import Credentials
+
+        self.frozen = Credentials(access, secret).get_frozen_credentials()
+
+    def get_frozen_credentials(self):
+        return self.frozen
