@@ -47,7 +47,9 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
     settings = get_settings()
     bucket = source.bucket or settings.bucket
     document_id = document_id_for(source_uri(bucket, source.key))
-    tagger = load_tagger_task(settings.themes)
+    # The theme model loads (torch import, weights: seconds in a fresh flow-run process) while
+    # the document is fetched and cleaned; a missing model still fails the run, never the document.
+    tagger_future = load_tagger_task.submit(settings.themes)
     timer = StepTimer()
     fetched = None
     try:
@@ -62,6 +64,10 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
             segments = segment_task(cleaned)
         with timer.step("extract_metadata"):
             metadata = extract_metadata_task(cleaned, segments)
+    except PipelineError as exc:
+        return _quarantined(bucket, source, document_id, fetched, tagger_future.result(), exc)
+    tagger = tagger_future.result()
+    try:
         with timer.step("tag_themes"):
             # No input hashing: the tagger (a ~90 MB model) is an input of this step.
             themes = tag_themes_task.with_options(cache_policy=NO_CACHE)(segments.content, tagger)
@@ -86,27 +92,7 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
             validate_task(record.model_dump(mode="json"))
         record.provenance.steps_ms = timer.ms
     except PipelineError as exc:
-        error_key = quarantine_task(
-            bucket,
-            document_id=document_id,
-            key=source.key,
-            etag=fetched.etag if fetched else "unknown",
-            version_id=fetched.version_id if fetched else source.version_id,
-            config=tagger_config(tagger),
-            step=exc.step,
-            reason=exc.reason,
-            source=fetched,
-        )
-        outcome = DocumentOutcome(
-            key=source.key,
-            document_id=document_id,
-            status="failed",
-            step=exc.step,
-            reason=exc.reason,
-            error_key=error_key,
-        )
-        document_report_task(bucket, outcome)
-        return Failed(message=f"{source.key}: {exc} (quarantined; see {error_key})", data=outcome)
+        return _quarantined(bucket, source, document_id, fetched, tagger, exc)
     result = write_record_task(bucket, record, fetched.etag)
     p = result.pointer
     outcome = DocumentOutcome(
@@ -121,3 +107,28 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
     document_report_task(bucket, outcome)
     print(f"{source.key}: {result.status} s3://{bucket}/{p.record_key}")
     return outcome
+
+
+def _quarantined(bucket, source: SourceObject, document_id: str, fetched, tagger, exc):
+    """Copy the source to quarantine/, say why, and end the run Failed (the document's fault)."""
+    error_key = quarantine_task(
+        bucket,
+        document_id=document_id,
+        key=source.key,
+        etag=fetched.etag if fetched else "unknown",
+        version_id=fetched.version_id if fetched else source.version_id,
+        config=tagger_config(tagger),
+        step=exc.step,
+        reason=exc.reason,
+        source=fetched,
+    )
+    outcome = DocumentOutcome(
+        key=source.key,
+        document_id=document_id,
+        status="failed",
+        step=exc.step,
+        reason=exc.reason,
+        error_key=error_key,
+    )
+    document_report_task(bucket, outcome)
+    return Failed(message=f"{source.key}: {exc} (quarantined; see {error_key})", data=outcome)
