@@ -186,6 +186,93 @@ def drop_bucket(store) -> None:
         print(f"  (bucket {store.bucket} left in place: {exc})")
 
 
+def throughput(args: argparse.Namespace, n_docs: int) -> None:
+    """Rows 2 and 3: ingest over ``n_docs`` documents against the bare loop (and on Dask)."""
+    from tasks.load_tagger import load_tagger
+    from worldview.settings import get_settings
+    from worldview.stack import objectstore, processes
+
+    settings = get_settings()
+    themes = "themes on" if settings.themes else "themes off"
+    if not args.themes:  # throughput of the pipeline core + orchestration + storage
+        os.environ["WORLDVIEW_THEMES"] = "off"
+        get_settings.cache_clear()
+        settings = get_settings()
+        themes = "themes off"
+    docs = corpus(n_docs)
+    tagger = load_tagger(settings.themes)
+    meter = CpuMeter(processes.running_pid(settings.data_dir, objectstore.NAME, "weed"))
+    warm_up(tagger)
+    store = fresh_bucket(settings, corpus(len(SAMPLES)), "warmup")
+    run_ingest(store)  # untimed: Prefect's first flow run in a process imports and connects
+    drop_bucket(store)
+    # The bare loop runs before and after the flow: the baseline is their mean, so a machine
+    # that gets busier or quieter during the run does not favour either side.
+    with meter:
+        bare_s = [bare_loop(docs, tagger)]
+    bare_cpu = meter.per_doc(n_docs)
+    store = fresh_bucket(settings, docs, "nopref")
+    with meter:
+        totals = store_loop(
+            store,
+            settings.themes,
+            settings.ingest_concurrency,
+            settings.ingest_batch_size,
+        )
+    loop_s, loop_cpu = meter.seconds, meter.per_doc(n_docs)
+    drop_bucket(store)
+    assert totals.get("written") == n_docs, totals
+    store = fresh_bucket(settings, docs, "ingest")
+    with meter:
+        ingest_s, totals = run_ingest(store)
+    ingest_cpu = meter.per_doc(n_docs)
+    drop_bucket(store)
+    assert totals.get("written") == n_docs, totals
+    bare_s.append(bare_loop(docs, tagger))
+    bare_rate = n_docs / statistics.mean(bare_s)
+    row(
+        f"bare pipeline loop docs/s ({n_docs} docs)",
+        round(bare_rate, 1),
+        note=f"before/after the flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; "
+        f"{bare_cpu}; {themes}",
+    )
+    rate = n_docs / loop_s
+    row(
+        f"pipeline + store, no Prefect, docs/s ({n_docs} docs)",
+        round(rate, 1),
+        baseline=round(bare_rate, 1),
+        ratio=round(rate / bare_rate, 2),
+        note=f"process_batch on {settings.ingest_concurrency} threads; {loop_cpu}",
+    )
+    rate = n_docs / ingest_s
+    row(
+        f"ingest flow docs/s ({n_docs} docs)",
+        round(rate, 1),
+        baseline=round(bare_rate, 1),
+        ratio=round(rate / bare_rate, 2),
+        goal=">= 0.5",
+        note=f"baseline: bare process_document loop, same docs; {ingest_cpu}; {themes}",
+    )
+    if not args.no_dask:
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(
+            cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
+        )
+        store = fresh_bucket(settings, docs, "dask")
+        dask_s, totals = run_ingest(store, runner)
+        drop_bucket(store)
+        assert totals.get("written") == n_docs, totals
+        dask_rate = n_docs / dask_s
+        row(
+            f"ingest flow on local Dask, 2 workers, docs/s ({n_docs} docs)",
+            round(dask_rate, 1),
+            baseline=round(bare_rate, 1),
+            ratio=round(dask_rate / bare_rate, 2),
+            note="includes starting the Dask cluster",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 documents, 5 uploads")
@@ -198,12 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         help="tag themes in the throughput runs too (slow: the tagger dominates both sides)",
     )
     args = parser.parse_args(argv)
-    n_docs = args.docs or (100 if args.quick else 500)
+    n_docs = args.docs if args.docs is not None else (100 if args.quick else 500)
     n_uploads = args.uploads if args.uploads is not None else (5 if args.quick else 20)
 
-    from tasks.load_tagger import load_tagger
     from worldview.settings import get_settings
-    from worldview.stack import down, objectstore, processes, up
+    from worldview.stack import down, up
     from worldview.stack.prefect_server import healthy
     from worldview.storage import RecordStore
 
@@ -221,80 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             row("upload->record p50 (s)", round(statistics.median(latencies), 2), note=note)
             row("upload->record p95 (s)", round(percentile(latencies, 0.95), 2), note=note)
 
-        if not args.themes:  # throughput of the pipeline core + orchestration + storage
-            os.environ["WORLDVIEW_THEMES"] = "off"
-            get_settings.cache_clear()
-            settings = get_settings()
-            themes = "themes off"
-        docs = corpus(n_docs)
-        tagger = load_tagger(settings.themes)
-        meter = CpuMeter(processes.running_pid(settings.data_dir, objectstore.NAME, "weed"))
-        warm_up(tagger)
-        store = fresh_bucket(settings, corpus(len(SAMPLES)), "warmup")
-        run_ingest(store)  # untimed: Prefect's first flow run in a process imports and connects
-        drop_bucket(store)
-        # The bare loop runs before and after the flow: the baseline is their mean, so a machine
-        # that gets busier or quieter during the run does not favour either side.
-        with meter:
-            bare_s = [bare_loop(docs, tagger)]
-        bare_cpu = meter.per_doc(n_docs)
-        store = fresh_bucket(settings, docs, "nopref")
-        with meter:
-            totals = store_loop(
-                store, settings.themes, settings.ingest_concurrency, settings.ingest_batch_size
-            )
-        loop_s, loop_cpu = meter.seconds, meter.per_doc(n_docs)
-        drop_bucket(store)
-        assert totals.get("written") == n_docs, totals
-        store = fresh_bucket(settings, docs, "ingest")
-        with meter:
-            ingest_s, totals = run_ingest(store)
-        ingest_cpu = meter.per_doc(n_docs)
-        drop_bucket(store)
-        assert totals.get("written") == n_docs, totals
-        bare_s.append(bare_loop(docs, tagger))
-        bare_rate = n_docs / statistics.mean(bare_s)
-        row(
-            f"bare pipeline loop docs/s ({n_docs} docs)",
-            round(bare_rate, 1),
-            note=f"before/after the flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; "
-            f"{bare_cpu}; {themes}",
-        )
-        rate = n_docs / loop_s
-        row(
-            f"pipeline + store, no Prefect, docs/s ({n_docs} docs)",
-            round(rate, 1),
-            baseline=round(bare_rate, 1),
-            ratio=round(rate / bare_rate, 2),
-            note=f"process_batch on {settings.ingest_concurrency} threads; {loop_cpu}",
-        )
-        rate = n_docs / ingest_s
-        row(
-            f"ingest flow docs/s ({n_docs} docs)",
-            round(rate, 1),
-            baseline=round(bare_rate, 1),
-            ratio=round(rate / bare_rate, 2),
-            goal=">= 0.5",
-            note=f"baseline: bare process_document loop, same docs; {ingest_cpu}; {themes}",
-        )
-        if not args.no_dask:
-            from prefect_dask import DaskTaskRunner
-
-            runner = DaskTaskRunner(
-                cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
-            )
-            store = fresh_bucket(settings, docs, "dask")
-            dask_s, totals = run_ingest(store, runner)
-            drop_bucket(store)
-            assert totals.get("written") == n_docs, totals
-            dask_rate = n_docs / dask_s
-            row(
-                f"ingest flow on local Dask, 2 workers, docs/s ({n_docs} docs)",
-                round(dask_rate, 1),
-                baseline=round(bare_rate, 1),
-                ratio=round(dask_rate / bare_rate, 2),
-                note="includes starting the Dask cluster",
-            )
+        if n_docs:
+            throughput(args, n_docs)
     finally:
         if not was_running:
             down(settings)
