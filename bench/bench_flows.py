@@ -89,6 +89,12 @@ def measure_latency(store, uploads: int, run_id: str) -> list[float]:
             time.sleep(0.05)
         latencies.append(time.perf_counter() - t0)
         print(f"  upload {i + 1}/{uploads}: {latencies[-1]:.2f} s", flush=True)
+    # The clock stopped at v1.json; let the last run finish (latest pointer, index, artifact)
+    # before anything stops the stack under it.
+    deadline = time.perf_counter() + 60
+    while document_id not in store.read_index() and time.perf_counter() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
     return latencies
 
 
