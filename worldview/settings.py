@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # Object storage
     s3_endpoint: str | None = "http://127.0.0.1:8333"
     s3_region: str = "us-east-1"
+    # GET/PUT of objects over plain-HTTP custom endpoints without boto3's request pipeline
+    # (storage.LeanS3, ~2 ms less CPU per request); false: boto3 for every request.
+    s3_lean_transport: bool = True
     bucket: str = "worldview"
     # Credentials for the embedded store only; elsewhere leave unset and use the AWS chain.
     s3_access_key: str | None = None

@@ -309,7 +309,7 @@ def lean_transport(settings: Settings | None = None) -> LeanS3 | None:
     """The process's ``LeanS3`` for a plain-HTTP custom endpoint (None: use boto3 for all)."""
     settings = settings or get_settings()
     endpoint = settings.s3_endpoint or ""
-    if urlparse(endpoint).scheme != "http":
+    if urlparse(endpoint).scheme != "http" or not settings.s3_lean_transport:
         return None
     access, secret = _credentials(settings)
     cache_key = (endpoint, settings.s3_region, access, secret)

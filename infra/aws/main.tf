@@ -279,6 +279,20 @@ data "aws_iam_policy_document" "worker" {
     }
   }
 
+  # Revisions of a source, newest first: a late run on an older upload must not make a newer
+  # record version (RecordStore.put_version; without it, only the current object may).
+  statement {
+    sid       = "ListSourceRevisions"
+    effect    = "Allow"
+    actions   = ["s3:ListBucketVersions"]
+    resources = [aws_s3_bucket.worldview.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.incoming_prefix}*"]
+    }
+  }
+
   statement {
     sid       = "ReadSources"
     effect    = "Allow"
