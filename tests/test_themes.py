@@ -90,21 +90,68 @@ def test_model_loads_once_per_process(tagger):
     assert "all-MiniLM-L6-v2" in tagger.model_id
 
 
-def test_encoder_matches_sentence_transformers(tagger):
+ENCODER_TEXTS = [
+    "The Kremlin declares the international system a threat to Russia’s sovereignty.",
+    "Short.",
+    "U.S. officials met in Geneva; talks ended without a deal. " * 12,  # truncated at 256
+]
+
+
+def test_encoder_matches_sentence_transformers():
     """Our torch-only MiniLM forward gives sentence-transformers' embeddings on the same weights."""
     import numpy as np
 
-    from worldview.themes.encoder import reference_encoder
+    from worldview.themes.encoder import Encoder, reference_encoder
 
-    texts = [
-        "The Kremlin declares the international system a threat to Russia’s sovereignty.",
-        "Short.",
-        "U.S. officials met in Geneva; talks ended without a deal. " * 12,  # truncated at 256
-    ]
-    ours = tagger.encoder.encode(texts)
-    theirs = reference_encoder().encode(texts, normalize_embeddings=True)
+    ours = Encoder().encode(ENCODER_TEXTS)
+    theirs = reference_encoder().encode(ENCODER_TEXTS, normalize_embeddings=True)
     assert ours.shape == theirs.shape
     assert float(np.abs(ours - theirs).max()) < 1e-4
+
+
+def test_fine_tuned_layers_are_loaded_and_training_saw_the_same_features(tagger):
+    """The tagger's encoder carries the model's tuned layers and nothing else changed; the
+    training-time forward of those layers (from frozen states) gives the tagger's views."""
+    import numpy as np
+    import torch
+
+    from worldview.themes import finetune
+    from worldview.themes.encoder import MID_LAYER, Encoder
+
+    tuned = tagger.classifier.encoder_weights
+    layers = tagger.classifier.metadata["fine_tune"]["layers"]
+    assert tuned and set(tuned) == set(finetune.layer_weight_names(layers))
+    packaged = Encoder()
+    for name, weight in tagger.encoder.model.weights.items():
+        same = torch.equal(weight, packaged.model.weights[name])
+        assert same == (name not in tuned), name
+    views = tagger.encoder.encode_views(ENCODER_TEXTS)
+    assert float(np.abs(views["mean"] - packaged.encode_views(ENCODER_TEXTS)["mean"]).max()) > 1e-3
+    states = finetune.frozen_states(tagger.encoder.model, ENCODER_TEXTS, min(layers))
+    mid = packaged.encode_views(ENCODER_TEXTS)["mid"]
+    assert MID_LAYER < min(layers)
+    replayed = finetune.views_with(
+        states, mid, tagger.encoder.model.weights, layers, packaged.model.heads, packaged.model.eps
+    )
+    for view in ("mean", "max", "mid"):
+        assert float(np.abs(replayed[view] - views[view]).max()) < 1e-4, view
+
+
+def test_encoder_layers_that_do_not_fit_are_a_clear_error(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from worldview.themes import load_tagger
+    from worldview.themes.classifier import ENCODER_WEIGHTS_FILE
+    from worldview.themes.tagger import MODEL_DIR
+
+    shutil.copytree(MODEL_DIR, tmp_path, dirs_exist_ok=True)
+    with np.load(MODEL_DIR / ENCODER_WEIGHTS_FILE) as arrays:
+        broken = {k: arrays[k][:-1] for k in arrays.files}  # one row short
+    np.savez(tmp_path / ENCODER_WEIGHTS_FILE, **broken)
+    with pytest.raises(ModelUnavailableError, match="does not fit"):
+        load_tagger(model_dir=tmp_path)
 
 
 @pytest.mark.parametrize(

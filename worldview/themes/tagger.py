@@ -53,7 +53,8 @@ class ThemeTagger:
             texts.extend(sentences)
         if not texts:
             return [[] for _ in paragraphs]
-        scores = self.classifier.scores(sentence_features(self.encoder.encode_views(texts), rows))
+        views = self.encoder.encode_views(texts)
+        scores = self.classifier.scores(sentence_features(views, rows, self.classifier.context))
         assigned = scores >= self.classifier.thresholds
         ids = self.classifier.theme_ids
         out = []
@@ -124,4 +125,9 @@ def build_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None)
             f"theme classifier not found or unreadable in {model_dir} ({exc}); "
             "build it with `worldview train`"
         ) from None
-    return ThemeTagger(Encoder(encoder_dir), classifier, taxonomy)
+    encoder = Encoder(encoder_dir)
+    try:
+        classifier.apply_encoder_weights(encoder.model)
+    except ValueError as exc:
+        raise ModelUnavailableError(f"theme model in {model_dir}: {exc}") from None
+    return ThemeTagger(encoder, classifier, taxonomy)
