@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from prefect import flow
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
@@ -33,6 +34,16 @@ class IngestSummary(BaseModel):
     outcomes: list[DocumentOutcome]
 
 
+def unwalked(models: list):
+    """``quote(models)`` where that is safe: Prefect would otherwise walk every model in the list
+    looking for futures to track (a second per 500 documents; they hold none). The Dask runner
+    does not unwrap a quote (its task receives a tuple), so there the list goes as it is."""
+    context = FlowRunContext.get()
+    if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner):
+        return quote(models)
+    return models
+
+
 def batches(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -48,14 +59,12 @@ def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
     bucket = request.bucket or settings.bucket
     todo = find_unprocessed_task(bucket, request.prefix, request.since, settings.themes)
     size = request.batch_size or settings.ingest_batch_size
-    # quote(): Prefect would otherwise walk every model in these lists looking for futures to
-    # track (a second per 500 documents); they hold none.
     futures = [
-        process_batch_task.submit(bucket, quote(batch), settings.themes)
+        process_batch_task.submit(bucket, unwalked(batch), settings.themes)
         for batch in batches(todo, size)
     ]
     outcomes = [outcome for future in futures for outcome in future.result()]
-    update_index_task(bucket, quote([o.pointer for o in outcomes if o.pointer is not None]))
-    totals = ingest_summary_task(bucket, quote(outcomes))
+    update_index_task(bucket, unwalked([o.pointer for o in outcomes if o.pointer is not None]))
+    totals = ingest_summary_task(bucket, unwalked(outcomes))
     print(f"ingest s3://{bucket}: {totals}")
     return IngestSummary(totals=totals, outcomes=outcomes)

@@ -230,3 +230,21 @@ def test_watcher_claims_each_upload_once_and_sends_a_burst_to_one_ingest_run(sto
     assert retry.poll_once() == []  # claim released: the next poll (or ingest) gets it
     retry.launch = lambda bucket, obj: "run-again"
     assert [(obj.etag, run) for obj, run in retry.poll_once()] == [(changed.etag, "run-again")]
+
+
+def test_ingest_on_a_local_dask_cluster(store):
+    """The backfill set-up of the README: the same flow with prefect-dask's runner on a local
+    cluster of worker processes (task arguments are pickled to them)."""
+    from prefect_dask import DaskTaskRunner
+
+    keys = upload_samples(store, 5)
+    runner = DaskTaskRunner(
+        cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
+    )
+    summary = ingest_flow.with_options(task_runner=runner)(
+        IngestRequest(bucket=store.bucket, batch_size=2)
+    )
+    assert summary.totals.get("written") == 5
+    assert {o.key for o in summary.outcomes} == set(keys)
+    assert len(store.read_index()) == 5
+    assert all_records_valid(store) == 5
