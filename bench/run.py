@@ -8,8 +8,9 @@ missing or fails is reported as such; the others still run.
 
 This machine is shared and noisy: absolute times are context, the ratios (both sides measured in
 the same process, in the same minute) are the result. The memory benchmark measures memory, not
-speed, so it runs in the background next to the extraction and tagger benchmarks, and the flow
-benchmark (which wants both cores) starts only when it has finished.
+speed, so it runs in the background next to the extraction benchmark (whose ratios are measured
+side by side); the tagger benchmark (it reports absolute times too: model load, the seed article)
+and the flow benchmark (which wants both cores) start only when it has finished.
 
     .venv/bin/python bench/run.py            # full run (~10 min on 2 cores)
     .venv/bin/python bench/run.py --quick    # short run (~3 min)
@@ -48,6 +49,7 @@ class Bench:
     script: str
     timeout_s: int
     background: bool = False  # may run next to the foreground benchmarks (not timing-sensitive)
+    alone: bool = False  # must not share the cores with a background benchmark
     quick_args: tuple[str, ...] = ("--quick",)
     parse: Callable[[list[str]], list[dict]] | None = None  # for output without BENCH-ROW lines
     output: list[str] = field(default_factory=list)
@@ -100,8 +102,8 @@ def suite() -> list[Bench]:
             quick_args=("--copies", "10", "--rounds", "2"),
             parse=extract_rows,
         ),
-        Bench("tagger", "bench_tagger.py", timeout_s=1500),
-        Bench("flows", "bench_flows.py", timeout_s=1500),
+        Bench("tagger", "bench_tagger.py", timeout_s=1500, alone=True),
+        Bench("flows", "bench_flows.py", timeout_s=1500, alone=True),
     ]
 
 
@@ -294,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     for bench in background:
         start(bench, args.quick)
     for bench in foreground:
-        if bench.name == "flows":  # wants both cores: let the background benchmarks finish
+        if bench.alone:  # let the background benchmarks finish first
             for other in background:
                 finish(other)
         if start(bench, args.quick):
