@@ -64,63 +64,55 @@ class MiniLM:
             + w["embeddings.position_embeddings.weight"][:length].unsqueeze(0)
             + w["embeddings.token_type_embeddings.weight"][types]
         )
-        x = F.layer_norm(
-            x,
-            (self.dim,),
-            w["embeddings.LayerNorm.weight"],
-            w["embeddings.LayerNorm.bias"],
-            self.eps,
-        )
+        x = self._norm(x, "embeddings.LayerNorm")
         states = [x]
         head_dim = self.dim // self.heads
         # Additive mask: padded keys get a large negative score, as in BertModel.
         bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
-
-        def split(t):
-            return t.view(n, length, self.heads, head_dim).transpose(1, 2)
-
         for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-            q = split(
-                F.linear(
-                    x, w[p + "attention.self.query.weight"], w[p + "attention.self.query.bias"]
-                )
-            )
-            k = split(
-                F.linear(x, w[p + "attention.self.key.weight"], w[p + "attention.self.key.bias"])
-            )
-            v = split(
-                F.linear(
-                    x, w[p + "attention.self.value.weight"], w[p + "attention.self.value.bias"]
-                )
-            )
+            qkv = self._qkv(x, i).view(n, length, 3, self.heads, head_dim)
+            q, k, v = qkv.permute(2, 0, 3, 1, 4)
             context = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
-            context = context.transpose(1, 2).reshape(n, length, self.dim)
-            attn = F.linear(
-                context,
-                w[p + "attention.output.dense.weight"],
-                w[p + "attention.output.dense.bias"],
-            )
-            x = F.layer_norm(
-                attn + x,
-                (self.dim,),
-                w[p + "attention.output.LayerNorm.weight"],
-                w[p + "attention.output.LayerNorm.bias"],
-                self.eps,
-            )
-            hidden = F.gelu(
-                F.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"])
-            )
-            out = F.linear(hidden, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
-            x = F.layer_norm(
-                out + x,
-                (self.dim,),
-                w[p + "output.LayerNorm.weight"],
-                w[p + "output.LayerNorm.bias"],
-                self.eps,
-            )
+            x = self._after_attention(context.transpose(1, 2).reshape(n, length, self.dim), x, i)
             states.append(x)
         return states
+
+    def _norm(self, x, name: str):
+        from torch.nn import functional as F
+
+        w = self.weights
+        return F.layer_norm(x, (self.dim,), w[name + ".weight"], w[name + ".bias"], self.eps)
+
+    def _qkv(self, x, i: int):
+        """Layer ``i``'s query, key and value in one product (last dim: q | k | v).
+
+        Concatenated per call so that ``weights`` stays the one source of truth (fine-tuned
+        layers are loaded by replacing its entries)."""
+        import torch
+        from torch.nn import functional as F
+
+        p = f"encoder.layer.{i}.attention.self."
+        parts = ("query", "key", "value")
+        weight = torch.cat([self.weights[p + f"{m}.weight"] for m in parts])
+        bias = torch.cat([self.weights[p + f"{m}.bias"] for m in parts])
+        return F.linear(x, weight, bias)
+
+    def _after_attention(self, context, x, i: int):
+        """Layer ``i`` after attention: output projection and feed-forward block, each with its
+        residual connection and LayerNorm."""
+        from torch.nn import functional as F
+
+        w = self.weights
+        p = f"encoder.layer.{i}."
+        attn = F.linear(
+            context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"]
+        )
+        x = self._norm(attn + x, p + "attention.output.LayerNorm")
+        hidden = F.gelu(
+            F.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"])
+        )
+        out = F.linear(hidden, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
+        return self._norm(out + x, p + "output.LayerNorm")
 
     def packed_states(self, token_ids: list[list[int]], keep: tuple[int, ...]) -> dict:
         """The states ``keep`` (indices as in ``hidden_states``) of every token, without padding.
@@ -147,49 +139,19 @@ class MiniLM:
             + w["embeddings.position_embeddings.weight"][position]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = F.layer_norm(
-            x,
-            (self.dim,),
-            w["embeddings.LayerNorm.weight"],
-            w["embeddings.LayerNorm.bias"],
-            self.eps,
-        )
+        x = self._norm(x, "embeddings.LayerNorm")
         kept = {0: x} if 0 in keep else {}
         valid = torch.arange(longest)[None, :] < lengths[:, None]
         bias = torch.zeros((n, 1, 1, longest), dtype=x.dtype)
         bias.masked_fill_(~valid[:, None, None, :], torch.finfo(x.dtype).min)
         head_dim = self.dim // self.heads
         for i in range(self.layers):
-            p = f"encoder.layer.{i}.attention."
-            # q, k and v in one product; concatenated per call so that ``weights`` stays the one
-            # source of truth (fine-tuned layers are loaded by replacing its entries).
-            qkv_weight = torch.cat([w[p + f"self.{m}.weight"] for m in ("query", "key", "value")])
-            qkv_bias = torch.cat([w[p + f"self.{m}.bias"] for m in ("query", "key", "value")])
             grid = x.new_zeros((n * longest, 3 * self.dim))
-            grid[slot] = F.linear(x, qkv_weight, qkv_bias)
+            grid[slot] = self._qkv(x, i)
             q, k, v = grid.view(n, longest, 3, self.heads, head_dim).permute(2, 0, 3, 1, 4)
             context = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             context = context.transpose(1, 2).reshape(n * longest, self.dim)[slot]
-            attn = F.linear(context, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
-            x = F.layer_norm(
-                attn + x,
-                (self.dim,),
-                w[p + "output.LayerNorm.weight"],
-                w[p + "output.LayerNorm.bias"],
-                self.eps,
-            )
-            p = f"encoder.layer.{i}."
-            hidden = F.gelu(
-                F.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"])
-            )
-            out = F.linear(hidden, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
-            x = F.layer_norm(
-                out + x,
-                (self.dim,),
-                w[p + "output.LayerNorm.weight"],
-                w[p + "output.LayerNorm.bias"],
-                self.eps,
-            )
+            x = self._after_attention(context, x, i)
             if i + 1 in keep:
                 kept[i + 1] = x
         return kept
