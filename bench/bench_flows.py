@@ -46,6 +46,11 @@ def row(metric: str, value, baseline=None, ratio=None, goal=None, note="") -> No
     print("BENCH-ROW " + json.dumps(data), flush=True)
 
 
+def throughput_row(metric: str, rate: float, bare_rate: float, goal=None, note="") -> None:
+    """A docs/s row with the bare loop of the same run as its baseline."""
+    row(metric, round(rate, 1), round(bare_rate, 1), round(rate / bare_rate, 2), goal, note)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -242,20 +247,16 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
         note=f"before/after the flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; "
         f"{bare_cpu}; {themes}",
     )
-    rate = n_docs / loop_s
-    row(
+    throughput_row(
         f"pipeline + store, no Prefect, docs/s ({n_docs} docs)",
-        round(rate, 1),
-        baseline=round(bare_rate, 1),
-        ratio=round(rate / bare_rate, 2),
+        n_docs / loop_s,
+        bare_rate,
         note=f"process_batch on {settings.ingest_concurrency} threads; {loop_cpu}",
     )
-    rate = n_docs / ingest_s
-    row(
+    throughput_row(
         f"ingest flow docs/s ({n_docs} docs)",
-        round(rate, 1),
-        baseline=round(bare_rate, 1),
-        ratio=round(rate / bare_rate, 2),
+        n_docs / ingest_s,
+        bare_rate,
         goal=">= 0.5",
         note=f"baseline: bare process_document loop, same docs; {ingest_cpu}; {themes}",
     )
@@ -269,12 +270,10 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
         dask_s, totals = run_ingest(store, runner)
         drop_bucket(store)
         assert totals.get("written") == n_docs, totals
-        dask_rate = n_docs / dask_s
-        row(
+        throughput_row(
             f"ingest flow on local Dask, 2 workers, docs/s ({n_docs} docs)",
-            round(dask_rate, 1),
-            baseline=round(bare_rate, 1),
-            ratio=round(dask_rate / bare_rate, 2),
+            n_docs / dask_s,
+            bare_rate,
             note="includes starting the Dask cluster",
         )
 
