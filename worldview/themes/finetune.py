@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from worldview.themes.minilm import bert_layer
+
 # BERT layer parameter names, relative to "encoder.layer.<i>."
 LAYER_PARAMS = (
     "attention.self.query.weight",
@@ -37,43 +39,6 @@ LAYER_PARAMS = (
 
 def layer_weight_names(layers) -> list[str]:
     return [f"encoder.layer.{i}.{p}" for i in layers for p in LAYER_PARAMS]
-
-
-def bert_layer(x, attn_bias, w: dict, prefix: str, heads: int, eps: float, dropout: float = 0.0):
-    """One BERT layer, the same arithmetic as ``MiniLM.hidden_states`` (plus optional dropout)."""
-    from torch.nn import functional as F
-
-    n, length, dim = x.shape
-    head_dim = dim // heads
-
-    def split(t):
-        return t.view(n, length, heads, head_dim).transpose(1, 2)
-
-    def lin(t, name):
-        return F.linear(t, w[prefix + name + ".weight"], w[prefix + name + ".bias"])
-
-    q = split(lin(x, "attention.self.query"))
-    k = split(lin(x, "attention.self.key"))
-    v = split(lin(x, "attention.self.value"))
-    context = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_bias, dropout_p=dropout)
-    context = context.transpose(1, 2).reshape(n, length, dim)
-    attn = F.dropout(lin(context, "attention.output.dense"), dropout, training=dropout > 0)
-    x = F.layer_norm(
-        attn + x,
-        (dim,),
-        w[prefix + "attention.output.LayerNorm.weight"],
-        w[prefix + "attention.output.LayerNorm.bias"],
-        eps,
-    )
-    hidden = F.gelu(lin(x, "intermediate.dense"))
-    out = F.dropout(lin(hidden, "output.dense"), dropout, training=dropout > 0)
-    return F.layer_norm(
-        out + x,
-        (dim,),
-        w[prefix + "output.LayerNorm.weight"],
-        w[prefix + "output.LayerNorm.bias"],
-        eps,
-    )
 
 
 def frozen_states(minilm, texts: list[str], state: int, batch_size: int = 64) -> list:

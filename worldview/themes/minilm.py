@@ -55,7 +55,6 @@ class MiniLM:
     def hidden_states(self, ids, mask, types) -> list:
         """Embedding output plus every layer's output, like transformers' ``hidden_states``."""
         import torch
-        from torch.nn import functional as F
 
         w = self.weights
         n, length = ids.shape
@@ -64,55 +63,14 @@ class MiniLM:
             + w["embeddings.position_embeddings.weight"][:length].unsqueeze(0)
             + w["embeddings.token_type_embeddings.weight"][types]
         )
-        x = self._norm(x, "embeddings.LayerNorm")
+        x = layer_norm(x, w, "embeddings.LayerNorm", self.eps)
         states = [x]
-        head_dim = self.dim // self.heads
         # Additive mask: padded keys get a large negative score, as in BertModel.
         bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
         for i in range(self.layers):
-            qkv = self._qkv(x, i).view(n, length, 3, self.heads, head_dim)
-            q, k, v = qkv.permute(2, 0, 3, 1, 4)
-            context = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
-            x = self._after_attention(context.transpose(1, 2).reshape(n, length, self.dim), x, i)
+            x = bert_layer(x, bias, w, f"encoder.layer.{i}.", self.heads, self.eps)
             states.append(x)
         return states
-
-    def _norm(self, x, name: str):
-        from torch.nn import functional as F
-
-        w = self.weights
-        return F.layer_norm(x, (self.dim,), w[name + ".weight"], w[name + ".bias"], self.eps)
-
-    def _qkv(self, x, i: int):
-        """Layer ``i``'s query, key and value in one product (last dim: q | k | v).
-
-        Concatenated per call so that ``weights`` stays the one source of truth (fine-tuned
-        layers are loaded by replacing its entries)."""
-        import torch
-        from torch.nn import functional as F
-
-        p = f"encoder.layer.{i}.attention.self."
-        parts = ("query", "key", "value")
-        weight = torch.cat([self.weights[p + f"{m}.weight"] for m in parts])
-        bias = torch.cat([self.weights[p + f"{m}.bias"] for m in parts])
-        return F.linear(x, weight, bias)
-
-    def _after_attention(self, context, x, i: int):
-        """Layer ``i`` after attention: output projection and feed-forward block, each with its
-        residual connection and LayerNorm."""
-        from torch.nn import functional as F
-
-        w = self.weights
-        p = f"encoder.layer.{i}."
-        attn = F.linear(
-            context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"]
-        )
-        x = self._norm(attn + x, p + "attention.output.LayerNorm")
-        hidden = F.gelu(
-            F.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"])
-        )
-        out = F.linear(hidden, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
-        return self._norm(out + x, p + "output.LayerNorm")
 
     def packed_states(self, token_ids: list[list[int]], keep: tuple[int, ...]) -> dict:
         """The states ``keep`` (indices as in ``hidden_states``) of every token, without padding.
@@ -139,7 +97,7 @@ class MiniLM:
             + w["embeddings.position_embeddings.weight"][position]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = self._norm(x, "embeddings.LayerNorm")
+        x = layer_norm(x, w, "embeddings.LayerNorm", self.eps)
         kept = {0: x} if 0 in keep else {}
         valid = torch.arange(longest)[None, :] < lengths[:, None]
         bias = torch.zeros((n, 1, 1, longest), dtype=x.dtype)
@@ -147,11 +105,60 @@ class MiniLM:
         head_dim = self.dim // self.heads
         for i in range(self.layers):
             grid = x.new_zeros((n * longest, 3 * self.dim))
-            grid[slot] = self._qkv(x, i)
+            prefix = f"encoder.layer.{i}."
+            grid[slot] = qkv_projection(x, w, prefix)
             q, k, v = grid.view(n, longest, 3, self.heads, head_dim).permute(2, 0, 3, 1, 4)
             context = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             context = context.transpose(1, 2).reshape(n * longest, self.dim)[slot]
-            x = self._after_attention(context, x, i)
+            x = after_attention(context, x, w, prefix, self.eps)
             if i + 1 in keep:
                 kept[i + 1] = x
         return kept
+
+
+# -- BERT layer arithmetic, over a weights dict (the packaged one, or trainable parameters) -------
+
+
+def layer_norm(x, w: dict, name: str, eps: float):
+    from torch.nn import functional as F
+
+    return F.layer_norm(x, (x.shape[-1],), w[name + ".weight"], w[name + ".bias"], eps)
+
+
+def qkv_projection(x, w: dict, prefix: str):
+    """A layer's query, key and value in one product (last dim: q | k | v). Concatenated per call
+    so that ``w`` stays the one source of truth (fine-tuned layers replace its entries)."""
+    import torch
+    from torch.nn import functional as F
+
+    parts = [prefix + f"attention.self.{m}" for m in ("query", "key", "value")]
+    weight = torch.cat([w[name + ".weight"] for name in parts])
+    bias = torch.cat([w[name + ".bias"] for name in parts])
+    return F.linear(x, weight, bias)
+
+
+def after_attention(context, x, w: dict, prefix: str, eps: float, dropout: float = 0.0):
+    """A layer after attention: output projection and feed-forward block, each with its
+    residual connection and LayerNorm (dropout only while fine-tuning)."""
+    from torch.nn import functional as F
+
+    def linear(t, name):
+        return F.linear(t, w[prefix + name + ".weight"], w[prefix + name + ".bias"])
+
+    attn = F.dropout(linear(context, "attention.output.dense"), dropout, training=dropout > 0)
+    x = layer_norm(attn + x, w, prefix + "attention.output.LayerNorm", eps)
+    hidden = F.gelu(linear(x, "intermediate.dense"))
+    out = F.dropout(linear(hidden, "output.dense"), dropout, training=dropout > 0)
+    return layer_norm(out + x, w, prefix + "output.LayerNorm", eps)
+
+
+def bert_layer(x, attn_bias, w: dict, prefix: str, heads: int, eps: float, dropout: float = 0.0):
+    """One BERT layer over a padded batch ``(n, length, dim)``."""
+    from torch.nn import functional as F
+
+    n, length, dim = x.shape
+    qkv = qkv_projection(x, w, prefix).view(n, length, 3, heads, dim // heads)
+    q, k, v = qkv.permute(2, 0, 3, 1, 4)
+    context = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_bias, dropout_p=dropout)
+    context = context.transpose(1, 2).reshape(n, length, dim)
+    return after_attention(context, x, w, prefix, eps, dropout)
