@@ -1,6 +1,6 @@
 """The theme tagger's evaluation data is well-formed, balanced and held out from training.
 
-dev.jsonl and seed_labels.jsonl are the yardstick for the tagger; a malformed line, an unknown
+dev.jsonl, test_fresh.jsonl and seed_labels.jsonl are the yardstick for the tagger; a malformed line, an unknown
 theme id or a dev passage that also sits in the training file would make every reported number
 meaningless, so these checks guard the data itself (they need no model).
 """
@@ -18,6 +18,9 @@ from test_themes import THEME_IDS
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "worldview" / "themes" / "data"
 DEV = DATA / "dev.jsonl"
+FRESH = DATA / "test_fresh.jsonl"  # the final test set, same shape as dev
+# Held-out passage sets and their id patterns: each is checked like the dev set.
+HELD_OUT = {DEV: r"dev-\d{4}", FRESH: r"tf-\d{4}"}
 SEED_LABELS = DATA / "seed_labels.jsonl"
 TRAIN_FILES = "train*.jsonl"  # train.jsonl and any further training file
 TAXONOMY = REPO / "worldview" / "themes" / "taxonomy.json"
@@ -67,9 +70,17 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-@pytest.fixture(scope="module")
-def dev() -> list[dict]:
-    return read_jsonl(DEV)
+class HeldOutSet(list):
+    """A held-out file's rows, with the id pattern its rows must follow."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(read_jsonl(path))
+        self.id_pattern = HELD_OUT[path]
+
+
+@pytest.fixture(scope="module", params=list(HELD_OUT), ids=lambda p: p.stem)
+def dev(request) -> HeldOutSet:
+    return HeldOutSet(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +123,7 @@ def check_row_shape(row: dict, id_pattern: str) -> None:
 
 def test_dev_rows_are_well_formed(dev):
     for row in dev:
-        check_row_shape(row, r"dev-\d{4}")
+        check_row_shape(row, dev.id_pattern)
         assert set(row) <= {"id", "text", "themes", "offtopic"}, row
         assert row.get("offtopic", False) in (True, False), row
         if row.get("offtopic"):

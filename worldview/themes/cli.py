@@ -81,13 +81,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from worldview.errors import PipelineError
     from worldview.themes.evaluation import (
         DEV_PATH,
+        FRESH_PATH,
         SEED_PATH,
         evaluate,
         format_table,
         read_labelled,
     )
 
-    sets = [("dev", args.dev or DEV_PATH), ("seed", args.seed or SEED_PATH)]
+    sets = [
+        ("dev", args.dev or DEV_PATH),
+        ("seed", args.seed or SEED_PATH),
+        ("fresh", args.fresh or FRESH_PATH),
+    ]
     present = [(name, path) for name, path in sets if path.is_file()]
     for name, path in sets:
         if not path.is_file():
@@ -117,8 +122,11 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, help="write the model here (default: the package model)")
     p.set_defaults(func=cmd_train)
 
-    p = subparsers.add_parser("evaluate", help="per-theme P/R/F1 on the dev set and the seed")
+    p = subparsers.add_parser(
+        "evaluate", help="per-theme P/R/F1 on the dev set, the seed and the fresh test set"
+    )
     p.add_argument("--dev", type=Path, help="labelled passages (default: data/dev.jsonl)")
     p.add_argument("--seed", type=Path, help="labelled seed sentences (data/seed_labels.jsonl)")
+    p.add_argument("--fresh", type=Path, help="final test passages (data/test_fresh.jsonl)")
     p.add_argument("--errors", action="store_true", help="also list passages tagged wrongly")
     p.set_defaults(func=cmd_evaluate)

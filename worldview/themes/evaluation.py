@@ -16,6 +16,9 @@ from pathlib import Path
 DATA_DIR = Path(__file__).with_name("data")
 DEV_PATH = DATA_DIR / "dev.jsonl"
 SEED_PATH = DATA_DIR / "seed_labels.jsonl"
+# Written last, by an annotator who saw neither the training data nor the dev set, and read only
+# to report the finished model: no choice of data, recipe or threshold was made on it.
+FRESH_PATH = DATA_DIR / "test_fresh.jsonl"
 
 
 @dataclass
