@@ -11,8 +11,8 @@ layer, mean of an intermediate layer) and the mean embedding of its neighbours i
 encoder still runs once per sentence. Scoring is a single matrix product: the classifier costs
 next to nothing beside the encoder.
 
-The encoder's last layer is fine-tuned with the classifier (``training.py``); the model stores
-that layer's weights (``encoder_layers.npz``, float16) and loads them into the packaged encoder,
+The encoder's top layers are fine-tuned with the classifier (``training.py``); the model stores
+those layers' weights (``encoder_layers.npz``, float16) and loads them into the packaged encoder,
 so tagging costs exactly what the plain encoder costs.
 """
 
