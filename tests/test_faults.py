@@ -292,15 +292,17 @@ def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_
     """Where no small disk can be mounted (not root), the same fault at the HTTP boundary: every
     PUT gets the reply SeaweedFS gives on a full disk (HTTP 500 InternalError; see
     ``test_disk_full_under_the_store``). Reads still work, as they do on a full disk. Injected
-    in urllib3, under both boto3 and the store's lean GET/PUT path."""
+    where each transport sends: urllib3 under boto3, ``LeanS3.send`` on the lean GET/PUT path."""
     import io
 
     import urllib3
 
     from flows.ingest import IngestRequest, ingest_flow
+    from worldview.storage import LeanS3
 
     uploaded = upload(store, documents(6))
     real_urlopen = urllib3.connectionpool.HTTPConnectionPool.urlopen
+    real_send = LeanS3.send
     refused = []
 
     def disk_full(self, method, url, *args, **kwargs):
@@ -314,8 +316,15 @@ def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_
             preload_content=False,
         )
 
+    def lean_disk_full(self, method, url, *args, **kwargs):
+        if method != "PUT":
+            return real_send(self, method, url, *args, **kwargs)
+        refused.append(url)
+        return 500, {"Content-Type": "application/xml"}, DISK_FULL_REPLY
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", disk_full)
+        patch.setattr(LeanS3, "send", lean_disk_full)
         state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
     assert refused, "no PUT reached the store boundary"
     say("disk full (injected)", state)

@@ -285,3 +285,66 @@ class _Keys:
 
     def get_frozen_credentials(self):
         return self.frozen
+
+
+def _http_server(reply: bytes):
+    """A local server that answers each connection's first request with ``reply`` and then
+    closes the connection; returns (port, accepted connections)."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def answer(connection):
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(65536)
+            connection.sendall(reply)
+
+    def accept():
+        while True:
+            connection, _ = listener.accept()
+            accepted.append(connection)
+            threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener.getsockname()[1], accepted
+
+
+def test_the_lean_path_reuses_no_connection_the_store_closed(monkeypatch):
+    """Kept-alive connections go back to a pool; one the server closed while it sat there is
+    dropped before a request is sent on it (no failed attempt, no backoff)."""
+    import select
+    import time
+
+    from worldview.storage import LeanS3
+
+    port, accepted = _http_server(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nETag: "e"\r\n\r\nok')
+    backoffs = []
+    monkeypatch.setattr(time, "sleep", backoffs.append)
+    lean = LeanS3(f"http://127.0.0.1:{port}", "us-east-1", _Keys("a", "b"))
+    for _ in range(3):
+        status, headers, body = lean.request("GET", "GetObject", "bucket", "incoming/x.txt")
+        assert (status, headers["ETag"], body) == (200, '"e"', b"ok")
+        (pooled,) = lean._idle
+        assert select.select([pooled.sock], [], [], 2)[0]  # the server's close has arrived
+    assert len(accepted) == 3 and backoffs == []
+
+
+def test_a_reply_cut_short_fails_like_boto3(monkeypatch):
+    """A reply that stops before its Content-Length is retried, then botocore's
+    ConnectionClosedError (what boto3 raises), never a short body."""
+    import time
+
+    from botocore.exceptions import ConnectionClosedError
+
+    from worldview.storage import LeanS3
+
+    port, accepted = _http_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    lean = LeanS3(f"http://127.0.0.1:{port}", "us-east-1", _Keys("a", "b"))
+    with pytest.raises(ConnectionClosedError):
+        lean.request("GET", "GetObject", "bucket", "incoming/x.txt")
+    assert len(accepted) == LeanS3.ATTEMPTS
