@@ -158,10 +158,11 @@ class CpuMeter:
 
 def store_loop(store, tagger_enabled: bool, concurrency: int, batch_size: int) -> dict:
     """The ingest's work without Prefect: the same batches through ``process_batch`` in threads."""
+    from flows.ingest import even_batches
     from tasks.process_batch import find_unprocessed, process_batch
 
     refs = find_unprocessed(store.bucket, None, None, tagger_enabled)
-    chunks = [refs[i : i + batch_size] for i in range(0, len(refs), batch_size)]
+    chunks = even_batches(refs, concurrency, batch_size)
     with ThreadPoolExecutor(concurrency) as pool:
         results = pool.map(lambda chunk: process_batch(store.bucket, chunk, tagger_enabled), chunks)
         outcomes = [outcome for batch in results for outcome in batch]

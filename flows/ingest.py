@@ -2,7 +2,8 @@
 
 Finds what is new (the index says which source ETag and pipeline/taxonomy/model config each
 record was made from), then processes it in batches — one task run per batch, not per document —
-at most ``concurrency`` batches at a time, updates the index once, and leaves a summary artifact.
+spread evenly over ``concurrency`` batches running at once, updates the index once, and leaves a
+summary artifact.
 Scheduled, it reconciles anything the upload watcher missed.
 """
 
@@ -26,7 +27,9 @@ class IngestRequest(BaseModel):
     prefix: str | None = Field(default=None, description="Under the incoming prefix; all if empty")
     since: datetime | None = Field(default=None, description="Only objects modified since then")
     bucket: str | None = Field(default=None, description="Defaults to WORLDVIEW_BUCKET")
-    batch_size: int | None = Field(default=None, ge=1, description="Documents per task run")
+    batch_size: int | None = Field(
+        default=None, ge=1, description="Documents per task run; default: an even split"
+    )
 
 
 class IngestSummary(BaseModel):
@@ -48,6 +51,17 @@ def batches(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def even_batches(items: list, parallel: int, max_size: int) -> list[list]:
+    """``items`` spread evenly over ``parallel`` batches (more if one would exceed ``max_size``).
+
+    Each batch is a task run, and each task run costs the Prefect server ~30 ms of CPU on the
+    machine the pipeline and the store share (500 documents in batches of 25: 0.9 s; in 4
+    batches: 0.4 s); one batch per concurrent task run keeps every thread busy to the end.
+    """
+    count = min(len(items), max(parallel, -(-len(items) // max_size)))
+    return [items[i * len(items) // count : (i + 1) * len(items) // count] for i in range(count)]
+
+
 @flow(
     name="ingest",
     task_runner=ThreadPoolTaskRunner(max_workers=get_settings().ingest_concurrency),
@@ -58,10 +72,12 @@ def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
     settings = get_settings()
     bucket = request.bucket or settings.bucket
     todo = find_unprocessed_task(bucket, request.prefix, request.since, settings.themes)
-    size = request.batch_size or settings.ingest_batch_size
+    if request.batch_size:
+        work = batches(todo, request.batch_size)
+    else:
+        work = even_batches(todo, settings.ingest_concurrency, settings.ingest_batch_size)
     futures = [
-        process_batch_task.submit(bucket, unwalked(batch), settings.themes)
-        for batch in batches(todo, size)
+        process_batch_task.submit(bucket, unwalked(batch), settings.themes) for batch in work
     ]
     outcomes = [outcome for future in futures for outcome in future.result()]
     update_index_task(bucket, unwalked([o.pointer for o in outcomes if o.pointer is not None]))

@@ -91,6 +91,36 @@ def test_ingest_quarantines_a_bad_document_and_the_rest_of_the_batch_succeeds(st
     assert sorted(o["Key"] for o in store._keys("")) == before
 
 
+def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
+    """By default one batch task run per thread (each task run costs the Prefect server CPU),
+    more only past ``WORLDVIEW_INGEST_BATCH_SIZE`` documents per batch."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.ingest import even_batches
+    from worldview.settings import get_settings
+
+    assert [len(b) for b in even_batches(list(range(500)), 4, 250)] == [125] * 4
+    assert [len(b) for b in even_batches(list(range(1001)), 4, 250)] == [200] * 4 + [201]
+    assert even_batches(list(range(3)), 4, 250) == [[0], [1], [2]]
+    assert even_batches([], 4, 250) == []
+    items = list(range(10))
+    assert [len(b) for b in even_batches(items, 4, 250)] == [2, 3, 2, 3]
+    assert [i for batch in even_batches(items, 4, 250) for i in batch] == items
+
+    upload_samples(store, 6)
+    state = ingest_flow(IngestRequest(bucket=store.bucket), return_state=True)
+    assert state.result().totals == {"written": 6, "total": 6}
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
+            )
+        )
+    batches = [run for run in runs if run.name.startswith("process-batch")]
+    assert len(batches) == get_settings().ingest_concurrency == 4
+
+
 def test_changed_source_writes_v2_and_v1_stays_readable(store):
     key = upload_samples(store, 1)[0]
     ingest_flow(IngestRequest(bucket=store.bucket))

@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     prefect_api_url: str = "http://127.0.0.1:4200/api"
     ingest_cron: str = "*/15 * * * *"
     ingest_concurrency: int = 4
-    ingest_batch_size: int = 25
+    # At most this many documents per batch task run: an ingest run's documents are split evenly
+    # over ``ingest_concurrency`` batches, more only past this size (a retry repeats one batch).
+    ingest_batch_size: int = 250
     watch_interval_s: float = 1.0
     # S3 -> SQS upload notifications (AWS); unset: the watcher polls ListObjectsV2
     sqs_queue_url: str | None = None
