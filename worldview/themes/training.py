@@ -41,6 +41,8 @@ TRAIN_GLOB = "train*.jsonl"
 # Encoder outputs of training sentences, keyed by text hash: retraining after a data edit encodes
 # only the new lines. Gitignored (.worldview/); deleting it only costs time.
 CACHE_PATH = Path(__file__).resolve().parents[2] / ".worldview" / "theme_views_cache.npz"
+# The last training run's out-of-fold scores, for error analysis per writing pass (gitignored).
+OUT_OF_FOLD_PATH = CACHE_PATH.with_name("theme_out_of_fold.npz")
 FOLDS = 5
 # The probe's regularisation (the fine-tuned head's starting point); CV on all the training data:
 # C=4 0.889, C=16 0.890, C=64 0.886.
@@ -281,6 +283,14 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
     probe_f1 = micro_f1(data.labels, probe_scores >= best_thresholds(probe_scores, data.labels))
     thresholds = best_thresholds(scores, data.labels)
     cv_f1 = micro_f1(data.labels, scores >= thresholds)
+    np.savez(
+        OUT_OF_FOLD_PATH,
+        scores=scores,
+        probe_scores=probe_scores,
+        labels=data.labels,
+        thresholds=thresholds,
+        texts=np.array(data.texts),
+    )
     log(f"cross-validated micro-F1: fine-tuned {cv_f1:.3f}, probe alone {probe_f1:.3f}")
     head_init = fit_weights(features, data.labels[source_row], C)
     tuned, weights, bias = fine_tune(encoder, inputs, data, np.arange(len(data.texts)), head_init)
