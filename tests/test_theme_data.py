@@ -1,8 +1,8 @@
 """The theme tagger's evaluation data is well-formed, balanced and held out from training.
 
-dev.jsonl, test_fresh.jsonl and seed_labels.jsonl are the yardstick for the tagger; a malformed line, an unknown
-theme id or a dev passage that also sits in the training file would make every reported number
-meaningless, so these checks guard the data itself (they need no model).
+dev.jsonl, test_fresh.jsonl and seed_labels.jsonl are the yardstick for the tagger; a malformed
+line, an unknown theme id or a held-out passage that also sits in the training file would make
+every reported number meaningless, so these checks guard the data itself (they need no model).
 """
 
 from __future__ import annotations

@@ -313,8 +313,8 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
         "taxonomy_version": taxonomy.version,
         "training_data_sha256": data.digest,
         "training_sentences": len(data.texts),
-        "features": "mean, max (last layer, layers 4-5 fine-tuned) and layer-4 mean pools of the sentence "
-        "++ mean layer-4 view of paragraph neighbours",
+        "features": "mean, max (last layer, layers 4-5 fine-tuned) and layer-4 mean pools of the "
+        "sentence ++ mean layer-4 view of paragraph neighbours",
         "context_view": CONTEXT_VIEW,
         "training_files": [p.name for p in training_files()],
         "classifier": "softmax over no-theme + themes, trained with the encoder's top layers "
