@@ -139,6 +139,24 @@ def s3_ready(port: int) -> bool:
     return True
 
 
+def volumes_registered(master_port: int) -> int:
+    """How many volumes the master knows of (the volume server reports them in its heartbeats)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{master_port}/dir/status", timeout=1) as r:
+        topology = json.load(r)["Topology"]
+    return sum(
+        node.get("Volumes", 0)
+        for centre in topology.get("DataCenters") or []
+        for rack in centre.get("Racks") or []
+        for node in rack.get("DataNodes") or []
+    )
+
+
+# After a restart S3 answers before the master has heard of the volumes already on disk, and a
+# read in that window fails with InternalError (seen under load). Wait for them, but only so long:
+# a volume file the master never lists must not keep the store from starting.
+VOLUME_WAIT_S = 20.0
+
+
 def start(
     data_dir: Path, ports: WeedPorts, access_key: str, secret_key: str, timeout: float = 60
 ) -> int:
@@ -154,6 +172,19 @@ def start(
         f"weed mini (log: {processes.log_file(data_dir, NAME)})",
         alive=lambda: process.poll() is None,
     )
+    on_disk = len(list((data_dir / "objectstore").glob("*.dat")))
+    if on_disk:
+        try:
+            processes.wait_until(
+                lambda: volumes_registered(ports.master) >= on_disk,
+                VOLUME_WAIT_S,
+                "weed mini's volumes",
+                alive=lambda: process.poll() is None,
+            )
+        except processes.ServiceError:
+            if process.poll() is not None:
+                raise
+            # serve anyway: reads retry, and a new bucket needs no old volume
     return process.pid
 
 
