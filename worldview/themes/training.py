@@ -50,7 +50,8 @@ C = 16.0
 SEED = 13
 # The encoder's last two layers are fine-tuned with the classifier head (``finetune.py``); the
 # layers below them, the layer-4 view (hidden_states[4], their input) and the context stay as
-# packaged. Five-fold CV on all six training files (2026-12-04): layer 5 alone 0.845, layers 4-5
+# packaged. Five-fold CV on the six training files of 2026-12-04 (before train_multi_b and
+# train_paragraphs_c): layer 5 alone 0.845, layers 4-5
 # 0.849; at lr_body 1e-4 0.853 (3 epochs 0.854, not worth 50% more training time).
 TUNED_LAYERS = (4, 5)
 FINE_TUNE = {"epochs": 2, "lr_body": 1e-4, "lr_head": 5e-4, "batch_size": 32, "dropout": 0.1}
@@ -313,8 +314,8 @@ def train(taxonomy: Taxonomy, encoder, out_dir: Path, log=print) -> ThemeClassif
         "taxonomy_version": taxonomy.version,
         "training_data_sha256": data.digest,
         "training_sentences": len(data.texts),
-        "features": "mean, max (last layer, layers 4-5 fine-tuned) and layer-4 mean pools of the "
-        "sentence ++ mean layer-4 view of paragraph neighbours",
+        "features": f"mean, max (last layer; fine-tuned layers {list(TUNED_LAYERS)}) and layer-4 "
+        "mean pools of the sentence ++ mean layer-4 view of paragraph neighbours",
         "context_view": CONTEXT_VIEW,
         "training_files": [p.name for p in training_files()],
         "classifier": "softmax over no-theme + themes, trained with the encoder's top layers "
