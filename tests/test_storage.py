@@ -348,3 +348,18 @@ def test_a_reply_cut_short_fails_like_boto3(monkeypatch):
     with pytest.raises(ConnectionClosedError):
         lean.request("GET", "GetObject", "bucket", "incoming/x.txt")
     assert len(accepted) == LeanS3.ATTEMPTS
+
+
+def test_the_embedded_store_gets_half_the_cores_unless_told(object_store, monkeypatch):
+    from worldview.stack import objectstore, processes
+
+    monkeypatch.delenv("GOMAXPROCS", raising=False)
+    monkeypatch.setattr(objectstore.os, "cpu_count", lambda: 8)
+    assert objectstore.weed_environment() == {"GOMAXPROCS": "4"}
+    monkeypatch.setattr(objectstore.os, "cpu_count", lambda: 1)
+    assert objectstore.weed_environment() == {"GOMAXPROCS": "1"}
+    monkeypatch.setenv("GOMAXPROCS", "3")
+    assert objectstore.weed_environment() == {}  # the caller's setting is inherited as it is
+    pid = processes.running_pid(object_store.data_dir, objectstore.NAME, objectstore.MARKER)
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    assert any(item.startswith(b"GOMAXPROCS=") for item in environ)

@@ -8,6 +8,7 @@ not. Stop with SIGTERM and give it ~15 s.)
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import socket
@@ -128,6 +129,20 @@ def weed_command(data_dir: Path, ports: WeedPorts, identities: Path) -> list[str
     ]
 
 
+def weed_environment() -> dict[str, str]:
+    """Go scheduler threads for the store: half the machine's cores (at least one).
+
+    The embedded store shares the machine with the pipeline that writes to it. With one Go thread
+    per core on 2 cores, ``weed mini`` spent 35-40 % of its CPU per request handing work between
+    threads (measured: a 40 KB conditional PUT 3.1-3.4 -> 1.9-2.1 ms of CPU, a GET 1.2-1.4 ->
+    0.8-0.9 ms, sequential requests with GOMAXPROCS=1; the script is in bench/RESULTS.md). A
+    GOMAXPROCS already in the environment wins.
+    """
+    if "GOMAXPROCS" in os.environ:
+        return {}
+    return {"GOMAXPROCS": str(max(1, (os.cpu_count() or 2) // 2))}
+
+
 def s3_ready(port: int) -> bool:
     """The server on ``port`` answers HTTP (an anonymous S3 request gets an error document)."""
     try:
@@ -165,7 +180,9 @@ def start(
     if pid is not None:
         return pid
     identities = write_identities(data_dir / "objectstore-identities.json", access_key, secret_key)
-    process = processes.start(data_dir, NAME, weed_command(data_dir, ports, identities))
+    process = processes.start(
+        data_dir, NAME, weed_command(data_dir, ports, identities), weed_environment()
+    )
     processes.wait_until(
         lambda: s3_ready(ports.filer) and s3_ready(ports.s3),
         timeout,
