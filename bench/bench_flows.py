@@ -183,11 +183,10 @@ def fresh_bucket(settings, docs: list[tuple[str, bytes]], label: str):
 
 
 def run_ingest(store, task_runner=None) -> tuple[float, dict]:
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
 
-    flow = ingest_flow.with_options(task_runner=task_runner) if task_runner else ingest_flow
     t0 = time.perf_counter()
-    summary = flow(IngestRequest(bucket=store.bucket))
+    summary = run_ingest(IngestRequest(bucket=store.bucket), task_runner=task_runner)
     return time.perf_counter() - t0, summary.totals
 
 

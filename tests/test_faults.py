@@ -142,7 +142,7 @@ def quick_retries(monkeypatch):
 @pytest.mark.timeout(600)
 def test_store_killed_and_restarted_mid_batch(store, object_store, prefect_harness, quick_retries):
     """SIGKILL (no clean shutdown, no flush) while ``ingest`` writes, restart two seconds later."""
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
     from worldview.stack import objectstore, processes
 
     uploaded = upload(store, documents(16))
@@ -150,7 +150,7 @@ def test_store_killed_and_restarted_mid_batch(store, object_store, prefect_harne
     run = threading.Thread(
         target=lambda: outcome.setdefault(
             "state",
-            ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True),
+            run_ingest(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True),
         )
     )
     run.start()
@@ -170,7 +170,7 @@ def test_store_killed_and_restarted_mid_batch(store, object_store, prefect_harne
 
     from flows.ingest import IngestRequest as Request
 
-    summary = ingest_flow(Request(bucket=store.bucket))  # the scheduled reconcile
+    summary = run_ingest(Request(bucket=store.bucket))  # the scheduled reconcile
     print(f"[store killed mid-batch] reconcile: {summary.totals}")
     records = audit(store)
     assert all(len(v) == 1 for v in records.values()), {k: len(v) for k, v in records.items()}
@@ -251,12 +251,12 @@ def fill(disk: Path) -> Path:
 def test_disk_full_under_the_store(store_on_small_disk, prefect_harness, quick_retries):
     """The store's disk fills up during a batch: writes fail, nothing is half-written, and once
     space is back the next ingest writes every record."""
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
 
     small, disk, handle = store_on_small_disk
     uploaded = upload(small, documents(8))
     filler = fill(disk)
-    state = ingest_flow(IngestRequest(bucket=small.bucket, batch_size=2), return_state=True)
+    state = run_ingest(IngestRequest(bucket=small.bucket, batch_size=2), return_state=True)
     say("disk full", state)
     assert state.is_failed() or state.is_completed(), state
     if state.is_completed():  # only possible if the store still found room for the records
@@ -274,7 +274,7 @@ def test_disk_full_under_the_store(store_on_small_disk, prefect_harness, quick_r
         handle.stop()
         handle.start()
         assert wait_until(lambda: _can_write(small), 60, interval=1), "no writes after restart"
-    summary = ingest_flow(IngestRequest(bucket=small.bucket))
+    summary = run_ingest(IngestRequest(bucket=small.bucket))
     print(f"[disk full] after freeing space: {summary.totals}")
     records = audit(small)
     assert all(len(v) == 1 for v in records.values())
@@ -297,7 +297,7 @@ def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_
 
     import urllib3
 
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
     from worldview.storage import LeanS3
 
     uploaded = upload(store, documents(6))
@@ -325,12 +325,12 @@ def test_disk_full_injected_at_the_store_boundary(store, prefect_harness, quick_
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", disk_full)
         patch.setattr(LeanS3, "send", lean_disk_full)
-        state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
+        state = run_ingest(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
     assert refused, "no PUT reached the store boundary"
     say("disk full (injected)", state)
     assert state.is_failed() and "InternalError" in state.message
     assert not audit(store), "nothing can have been written"
-    summary = ingest_flow(IngestRequest(bucket=store.bucket))
+    summary = run_ingest(IngestRequest(bucket=store.bucket))
     print(f"[disk full (injected)] after space is back: {summary.totals}")
     records = audit(store)
     assert all(len(v) == 1 for v in records.values())
@@ -477,7 +477,7 @@ def test_new_content_uploaded_while_the_old_is_processed(store, prefect_harness)
     then writes. A's record is older than the latest (the store lists B's object version after
     A's), so it becomes no version: ``latest`` keeps B, versions stay contiguous and complete,
     and the next ingest has nothing to do."""
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
     from tasks.process_batch import SourceRef, process_one
     from worldview.pipeline import process_document
 
@@ -508,7 +508,7 @@ def test_new_content_uploaded_while_the_old_is_processed(store, prefect_harness)
     records = audit(store)
     assert [r.source.sha256 for r in records[doc_id(store, key)]] == [hashlib.sha256(b).hexdigest()]
     assert_every_upload_has_its_record(store, {key: hashlib.sha256(b).hexdigest()}, records)
-    summary = ingest_flow(IngestRequest(bucket=store.bucket))
+    summary = run_ingest(IngestRequest(bucket=store.bucket))
     print(f"[upload twice] reconcile: {summary.totals}")
     assert summary.totals == {"total": 0}
 
@@ -517,8 +517,8 @@ def test_new_content_uploaded_while_the_old_is_processed(store, prefect_harness)
 
 INGEST_IN_SUBPROCESS = """
 import sys
-from flows.ingest import IngestRequest, ingest_flow
-state = ingest_flow(IngestRequest(bucket=sys.argv[1], batch_size=1), return_state=True)
+from flows.ingest import IngestRequest, run_ingest
+state = run_ingest(IngestRequest(bucket=sys.argv[1], batch_size=1), return_state=True)
 print("FINAL-STATE", state.type.value, (state.message or "").replace("\\n", " ")[:300])
 """
 

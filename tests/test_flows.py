@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import IngestRequest, ingest_flow
+from flows.ingest import IngestRequest, run_ingest
 from flows.process_document import SourceObject, process_document_flow
 from tasks.build_record import document_id_for
 from worldview.record import Record
@@ -74,7 +74,7 @@ def test_ingest_quarantines_a_bad_document_and_the_rest_of_the_batch_succeeds(st
     keys = upload_samples(store, 3)
     bad = store.upload_source("scan.png", PNG).key
     empty = store.upload_source("empty.txt", b"  \n\n ").key
-    summary = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=2))
+    summary = run_ingest(IngestRequest(bucket=store.bucket, batch_size=2))
     by_key = {o.key: o for o in summary.outcomes}
     assert {by_key[k].status for k in keys} == {"written"}
     assert by_key[bad].status == by_key[empty].status == "failed"
@@ -86,7 +86,7 @@ def test_ingest_quarantines_a_bad_document_and_the_rest_of_the_batch_succeeds(st
 
     # Re-ingest: nothing new, nothing retried, nothing written.
     before = sorted(o["Key"] for o in store._keys(""))
-    again = ingest_flow(IngestRequest(bucket=store.bucket))
+    again = run_ingest(IngestRequest(bucket=store.bucket))
     assert again.totals == {"total": 0}
     assert sorted(o["Key"] for o in store._keys("")) == before
 
@@ -109,7 +109,7 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
     assert [i for batch in even_batches(items, 4, 250) for i in batch] == items
 
     upload_samples(store, 6)
-    state = ingest_flow(IngestRequest(bucket=store.bucket), return_state=True)
+    state = run_ingest(IngestRequest(bucket=store.bucket), return_state=True)
     assert state.result().totals == {"written": 6, "total": 6}
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
@@ -123,11 +123,11 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
 
 def test_changed_source_writes_v2_and_v1_stays_readable(store):
     key = upload_samples(store, 1)[0]
-    ingest_flow(IngestRequest(bucket=store.bucket))
+    run_ingest(IngestRequest(bucket=store.bucket))
     original = store.get_version(doc_id(store, key), 1)
     changed = SAMPLES[0].read_bytes() + b"\n\nAn update the editors added later.\n"
     store.upload_source(key, changed)
-    summary = ingest_flow(IngestRequest(bucket=store.bucket))
+    summary = run_ingest(IngestRequest(bucket=store.bucket))
     assert [(o.status, o.version) for o in summary.outcomes] == [("written", 2)]
     assert store.get_version(doc_id(store, key), 1).source.sha256 == original.source.sha256
     assert store.latest(doc_id(store, key)).version == 2
@@ -164,7 +164,7 @@ def test_store_down_mid_batch_fails_the_run_and_leaves_no_partial_record(
         "process_batch_task",
         flows.ingest.process_batch_task.with_options(retries=1, retry_delay_seconds=0),
     )
-    state = ingest_flow(IngestRequest(bucket=store.bucket, batch_size=10), return_state=True)
+    state = run_ingest(IngestRequest(bucket=store.bucket, batch_size=10), return_state=True)
     assert state.is_failed()
     store_errors = ("Could not connect", "Connection was closed", "timeout", "Connect")
     assert any(text in state.message for text in store_errors), state.message
@@ -172,7 +172,7 @@ def test_store_down_mid_batch_fails_the_run_and_leaves_no_partial_record(
     object_store.start()
     monkeypatch.undo()
     assert all_records_valid(store) == 1  # the one written before the outage, complete
-    summary = ingest_flow(IngestRequest(bucket=store.bucket))  # reconciles the rest
+    summary = run_ingest(IngestRequest(bucket=store.bucket))  # reconciles the rest
     assert summary.totals["written"] == 3
     assert all_records_valid(store) == 4
     assert set(store.read_index()) == {doc_id(store, k) for k in keys}
@@ -271,9 +271,7 @@ def test_ingest_on_a_local_dask_cluster(store):
     runner = DaskTaskRunner(
         cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
     )
-    summary = ingest_flow.with_options(task_runner=runner)(
-        IngestRequest(bucket=store.bucket, batch_size=2)
-    )
+    summary = run_ingest(IngestRequest(bucket=store.bucket, batch_size=2), task_runner=runner)
     assert summary.totals.get("written") == 5
     assert {o.key for o in summary.outcomes} == set(keys)
     assert len(store.read_index()) == 5

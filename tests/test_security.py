@@ -281,7 +281,7 @@ def test_no_credential_in_logs_records_or_artifacts(object_store, store, prefect
 
     from prefect.client.orchestration import get_client
 
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
     from flows.process_document import SourceObject, process_document_flow
     from worldview.settings import get_settings
     from worldview.stack import processes
@@ -294,7 +294,7 @@ def test_no_credential_in_logs_records_or_artifacts(object_store, store, prefect
     store.upload_source("broken.pdf", b"%PDF-1.7\n%binary\n")
     store.upload_source("second.txt", b"A Title\n\nOne paragraph about Moscow. Another sentence.\n")
     process_document_flow(SourceObject(key=f"incoming/{sample.name}", bucket=store.bucket))
-    ingest_flow(IngestRequest(bucket=store.bucket))
+    run_ingest(IngestRequest(bucket=store.bucket))
 
     found = []
     for page in store.client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket):

@@ -81,9 +81,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _use_stack_server()
-    from flows.ingest import IngestRequest, ingest_flow
+    from flows.ingest import IngestRequest, run_ingest
 
-    state = ingest_flow(IngestRequest(prefix=args.prefix, bucket=args.bucket), return_state=True)
+    state = run_ingest(IngestRequest(prefix=args.prefix, bucket=args.bucket), return_state=True)
     if not state.is_completed():
         print(f"worldview: ingest failed: {state.message}", file=sys.stderr)
         return 1
