@@ -135,7 +135,7 @@ def weed_environment() -> dict[str, str]:
     The embedded store shares the machine with the pipeline that writes to it. With one Go thread
     per core on 2 cores, ``weed mini`` spent 35-40 % of its CPU per request handing work between
     threads (measured: a 40 KB conditional PUT 3.1-3.4 -> 1.9-2.1 ms of CPU, a GET 1.2-1.4 ->
-    0.8-0.9 ms, sequential requests with GOMAXPROCS=1; the script is in bench/RESULTS.md). A
+    0.8-0.9 ms, sequential requests with GOMAXPROCS=1; bench/bench_store.py measures it). A
     GOMAXPROCS already in the environment wins.
     """
     if "GOMAXPROCS" in os.environ:
