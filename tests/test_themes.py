@@ -154,6 +154,27 @@ def test_encoder_layers_that_do_not_fit_are_a_clear_error(tmp_path):
         load_tagger(model_dir=tmp_path)
 
 
+def test_a_model_trained_on_another_mid_layer_is_a_clear_error(tmp_path):
+    """The classifier's features include the mean of ``hidden_states[MID_LAYER]``; a model whose
+    metadata names another layer (or none: models before the field read layer 4) would get
+    features it was never trained on, so it is refused, never silently used."""
+    import json
+    import shutil
+
+    from worldview.themes import load_tagger
+    from worldview.themes.classifier import METADATA_FILE
+    from worldview.themes.encoder import MID_LAYER
+    from worldview.themes.tagger import MODEL_DIR
+
+    shutil.copytree(MODEL_DIR, tmp_path, dirs_exist_ok=True)
+    meta = json.loads((tmp_path / METADATA_FILE).read_text())
+    assert meta["mid_layer"] == MID_LAYER  # the shipped model matches the encoder
+    meta["mid_layer"] = MID_LAYER + 1
+    (tmp_path / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelUnavailableError, match="retrain"):
+        load_tagger(model_dir=tmp_path)
+
+
 @pytest.mark.parametrize(
     "text",
     [

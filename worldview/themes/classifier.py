@@ -53,8 +53,8 @@ def sentence_features(views: dict, paragraphs: list[list[int]], context: str = "
     ``views`` comes from ``Encoder.encode_views`` (one transformer pass). The max pool and the
     intermediate layer keep what mean pooling of the last layer blurs (a telling phrase, surface
     wording): they raised leave-one-pass-out CV micro-F1 from 0.904 to 0.931. The neighbours are
-    read through ``context`` (the layer-4 ``mid`` view by default: as good on CV as the last
-    layer's mean, and it stays fixed when the top layers of the encoder are fine-tuned).
+    read through ``context`` (the ``mid`` view, ``hidden_states[MID_LAYER]``, by default: as good
+    on CV as the last layer's mean, and it stays fixed when the top layers are fine-tuned).
     """
     dim = views["mean"].shape[1]
     neighbours = context_features(views[context], paragraphs)[:, dim:]
@@ -123,6 +123,14 @@ class ThemeClassifier:
     @classmethod
     def load(cls, directory: Path) -> ThemeClassifier:
         meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+        from worldview.themes.encoder import MID_LAYER
+
+        # Models before the field was recorded read hidden_states[4].
+        if meta.get("mid_layer", 4) != MID_LAYER:
+            raise ValueError(
+                f"the model was trained on hidden_states[{meta.get('mid_layer', 4)}] as its mid "
+                f"view; this encoder gives hidden_states[{MID_LAYER}]: retrain it"
+            )
         with np.load(directory / WEIGHTS_FILE) as arrays:
             weights, bias = arrays["weights"], arrays["bias"]
         encoder_weights = {}

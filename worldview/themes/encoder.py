@@ -19,8 +19,10 @@ BATCH_SIZE = 64  # sentence-transformers' encode() batch in the benchmark's refe
 CHUNK_SIZE = 256  # sentences per packed forward pass (``MiniLM.packed_states``)
 # Poolings of one transformer pass (``encode_views``); MID_LAYER indexes hidden_states (0 = input
 # embeddings, 6 = last layer of MiniLM-L6).
+# The mid view must stay below the fine-tuned layers (training reads it from the packaged
+# encoder): hidden_states[2] is the input of layer 2, the first tuned one (training.TUNED_LAYERS).
 VIEWS = ("mean", "max", "mid")
-MID_LAYER = 4
+MID_LAYER = 2
 
 
 def packaged_encoder_dir() -> Path:

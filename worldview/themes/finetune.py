@@ -76,7 +76,7 @@ def top_views(
     x, mask, weights: dict, layers, heads: int, eps: float, dropout: float = 0.0, mid=None
 ):
     """``mean``, ``max`` (last layer) and ``mid`` pools, unit length, as ``Encoder.encode_views``
-    returns them: ``x`` is the frozen input of ``layers``; ``mid`` (the layer-4 mean view, fixed)
+    returns them: ``x`` is the frozen input of ``layers``; ``mid`` (the mid-layer mean view, fixed)
     is passed in, or taken from ``x`` when ``x`` is itself that layer."""
     import torch
     from torch.nn import functional as F
@@ -136,7 +136,7 @@ def train_top(
     cross-entropy; the head starts from ``head_init`` (the logistic probe on the frozen encoder:
     "linear probe, then fine-tune", which distorts the pretrained features least).
 
-    ``states`` are the frozen inputs of ``layers``, ``mid`` the fixed layer-4 views, ``context``
+    ``states`` are the frozen inputs of ``layers``, ``mid`` the fixed mid-layer views, ``context``
     each sentence's neighbour context; in each epoch half of the stand-alone sentences (``alone``)
     get the mean of two random ``partners`` rows as context instead, as the probe's augmented
     rows do. Returns the tuned layer weights (name -> float32 array) and the head (weights, bias).
