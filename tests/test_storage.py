@@ -363,3 +363,33 @@ def test_the_embedded_store_gets_half_the_cores_unless_told(object_store, monkey
     pid = processes.running_pid(object_store.data_dir, objectstore.NAME, objectstore.MARKER)
     environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     assert any(item.startswith(b"GOMAXPROCS=") for item in environ)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-04T19:05:35.123Z",
+        "2026-12-04T19:05:35Z",
+        "2026-12-04T19:05:35.000000Z",
+        "2026-12-04T19:05:35+02:00",
+        "2026-12-04T19:05:35",
+        "Fri, 04 Dec 2026 19:05:35 GMT",
+        1733339135,
+        "1733339135",
+    ],
+)
+def test_timestamps_parse_as_botocore_parses_them(text):
+    from botocore.utils import parse_timestamp as botocore_parse_timestamp
+
+    from worldview.storage import parse_timestamp
+
+    ours, theirs = parse_timestamp(text), botocore_parse_timestamp(text)
+    assert ours == theirs and ours.utcoffset() == theirs.utcoffset()
+
+
+def test_listings_carry_aware_last_modified_times(store):
+    from datetime import UTC, datetime, timedelta
+
+    store.upload_source("dated.txt", b"A line of text.")
+    (obj,) = list(store.list_incoming("dated"))
+    assert abs(obj.last_modified - datetime.now(UTC)) < timedelta(minutes=5)

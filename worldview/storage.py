@@ -154,6 +154,25 @@ def _credentials(settings: Settings) -> tuple[str | None, str | None]:
     return access, secret
 
 
+def parse_timestamp(value: Any) -> datetime:
+    """botocore's timestamp parser, with a fast path for the ISO 8601 times of S3 listings.
+
+    The default parser runs dateutil on every ``LastModified`` (~0.3 ms each: 0.14 s of CPU to
+    list 500 objects, most of the listing's cost); ``datetime.fromisoformat`` reads the same text
+    in microseconds. Anything else (HTTP-date headers, epoch numbers) goes to botocore's parser.
+    """
+    if isinstance(value, str) and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed  # naive when the text names no zone, as botocore's parser gives it
+    from botocore.utils import parse_timestamp as botocore_parse_timestamp
+
+    return botocore_parse_timestamp(value)
+
+
 def s3_client(settings: Settings | None = None):
     """One boto3 client per process and endpoint (clients are thread-safe and pool connections)."""
     settings = settings or get_settings()
@@ -175,7 +194,12 @@ def s3_client(settings: Settings | None = None):
                 response_checksum_validation="when_required",
                 s3={"addressing_style": "path"} if settings.s3_endpoint else None,
             )
-            client = boto3.client(
+            import botocore.session
+
+            session = botocore.session.get_session()
+            parsers = session.get_component("response_parser_factory")
+            parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
+            client = boto3.session.Session(botocore_session=session).client(
                 "s3",
                 endpoint_url=settings.s3_endpoint or None,
                 region_name=settings.s3_region,
