@@ -165,7 +165,7 @@ def store_loop(store, tagger_enabled: bool, concurrency: int, batch_size: int) -
     chunks = even_batches(refs, concurrency, batch_size)
     with ThreadPoolExecutor(concurrency) as pool:
         results = pool.map(lambda chunk: process_batch(store.bucket, chunk, tagger_enabled), chunks)
-        outcomes = [outcome for batch in results for outcome in batch]
+        outcomes = [outcome for batch in results for outcome, _ in batch]
     totals: dict[str, int] = {}
     for outcome in outcomes:
         totals[outcome.status] = totals.get(outcome.status, 0) + 1

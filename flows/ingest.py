@@ -87,8 +87,9 @@ async def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
     ]
     # Batches run on the task runner's threads (or Dask workers); wait off the event loop.
     batch_results = await asyncio.to_thread(lambda: [future.result() for future in futures])
-    outcomes = [outcome for batch in batch_results for outcome in batch]
-    update_index_task(bucket, unwalked([o.pointer for o in outcomes if o.pointer is not None]))
+    outcomes = [outcome for batch in batch_results for outcome, _ in batch]
+    pointers = [pointer for batch in batch_results for _, pointer in batch if pointer is not None]
+    update_index_task(bucket, unwalked(pointers))
     totals = ingest_summary_task(bucket, unwalked(outcomes))
     print(f"ingest s3://{bucket}: {totals}")
     return IngestSummary(totals=totals, outcomes=outcomes)

@@ -41,7 +41,6 @@ class DocumentOutcome(BaseModel):
     reason: str | None = None
     error_key: str | None = None
     seconds: float = 0.0
-    pointer: LatestPointer | None = None  # for the index (written once per ingest run)
 
 
 def media_type_from(content_type: str | None) -> str | None:
@@ -67,7 +66,6 @@ def outcome_from_pointer(key: str, status: str, pointer: LatestPointer, t0: floa
         title=pointer.title,
         themes=pointer.themes,
         seconds=round(time.perf_counter() - t0, 3),
-        pointer=pointer,
     )
 
 
@@ -121,12 +119,19 @@ def process_one(
         return outcome, None
 
 
-def process_batch(bucket: str, refs: list[SourceRef], themes: bool) -> list[DocumentOutcome]:
-    """Each source -> a record version (or a quarantined failure). The caller updates the index."""
+def process_batch(
+    bucket: str, refs: list[SourceRef], themes: bool
+) -> list[tuple[DocumentOutcome, LatestPointer | None]]:
+    """Each source -> a record version (or a quarantined failure): its outcome, and the latest
+    pointer for the index (None when it failed). The caller updates the index once per run.
+
+    The pointers travel beside the outcomes, not inside them: the ingest flow returns the
+    outcomes, and Prefect walks a flow's return value field by field looking for futures (a
+    nested pointer per outcome doubled that walk: 0.3 s of CPU for 500 documents)."""
     store = RecordStore.from_settings(bucket=bucket)
     tagger = load_tagger(themes)
     config = tagger_config(tagger)
-    return [process_one(store, ref, tagger, config)[0] for ref in refs]
+    return [process_one(store, ref, tagger, config) for ref in refs]
 
 
 def find_unprocessed(
