@@ -183,10 +183,10 @@ def fresh_bucket(settings, docs: list[tuple[str, bytes]], label: str):
 
 
 def run_ingest(store, task_runner=None) -> tuple[float, dict]:
-    from flows.ingest import IngestRequest, run_ingest
+    from flows import ingest
 
     t0 = time.perf_counter()
-    summary = run_ingest(IngestRequest(bucket=store.bucket), task_runner=task_runner)
+    summary = ingest.run_ingest(ingest.IngestRequest(bucket=store.bucket), task_runner=task_runner)
     return time.perf_counter() - t0, summary.totals
 
 

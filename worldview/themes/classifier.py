@@ -125,11 +125,11 @@ class ThemeClassifier:
         meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
         from worldview.themes.encoder import MID_LAYER
 
-        # Models before the field was recorded read hidden_states[4].
-        if meta.get("mid_layer", 4) != MID_LAYER:
+        trained_on = meta.get("mid_layer", 4)  # models before the field read hidden_states[4]
+        if trained_on != MID_LAYER:
             raise ValueError(
-                f"the model was trained on hidden_states[{meta.get('mid_layer', 4)}] as its mid "
-                f"view; this encoder gives hidden_states[{MID_LAYER}]: retrain it"
+                f"the model was trained on hidden_states[{trained_on}] as its mid view; "
+                f"this encoder gives hidden_states[{MID_LAYER}]: retrain it"
             )
         with np.load(directory / WEIGHTS_FILE) as arrays:
             weights, bias = arrays["weights"], arrays["bias"]
