@@ -108,9 +108,9 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
     assert [len(b) for b in even_batches(items, 4, 250)] == [2, 3, 2, 3]
     assert [i for batch in even_batches(items, 4, 250) for i in batch] == items
 
-    upload_samples(store, 6)
+    upload_samples(store, 10)
     state = run_ingest(IngestRequest(bucket=store.bucket), return_state=True)
-    assert state.result().totals == {"written": 6, "total": 6}
+    assert state.result().totals == {"written": 10, "total": 10}
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(
@@ -118,7 +118,7 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
             )
         )
     batches = [run for run in runs if run.name.startswith("process-batch")]
-    assert len(batches) == get_settings().ingest_concurrency == 4
+    assert len(batches) == get_settings().ingest_concurrency == 8
 
 
 def test_changed_source_writes_v2_and_v1_stays_readable(store):
