@@ -4,14 +4,17 @@
    (``incoming/bench/<run>/``); the watcher claims it and starts ``process-document/on-upload``;
    the clock stops when ``records/<id>/v1.json`` exists. p50/p95 over the uploads.
 2. Throughput: the same N documents (the sample corpus, cycled, each under its own key) through
-   (a) the bare loop ``process_document`` over bytes already in memory, no store, no Prefect, and
-   (b) the ``ingest`` flow on a fresh bucket (list, fetch, process in batches, write versions,
-   index, artifacts), side by side in this process, with the same tagger. Goal: (b) >= 0.5 x (a).
-   Both sides are warmed up first (each sample through the pipeline, one small ingest run: the
-   first flow run in a process pays Prefect's imports and connections once). The bare loop runs
-   before and after the flow (baseline: their mean); the same
-   batches through ``process_batch`` without Prefect separate the store's cost from Prefect's,
-   and each row gives the CPU per document of this process and of the object store (same cores).
+   (a) the bare pipeline loop: ``process-document``'s steps for one document after another, no
+   Prefect, no threads — fetch the source, ``process_document``, ``put_version`` — on a fresh
+   bucket, and (b) the ``ingest`` flow on a fresh bucket (list, fetch, process in batches, write
+   versions, index, artifacts), side by side in this process, with the same tagger. Goal: (b) >=
+   0.5 x (a). Both sides are warmed up first (each sample through the pipeline, one small ingest
+   run: the first flow run in a process pays Prefect's imports and connections once). The bare
+   loop runs before and after the flow (baseline: their mean). Two more rows separate the costs:
+   ``process_document`` over bytes already in memory (no store: the stricter baseline, since the
+   object store's CPU shares the machine's cores with the pipeline), and the same batches through
+   ``process_batch`` on threads without Prefect; each row gives the CPU per document of this
+   process and of the object store.
 3. The same ingest with a local Dask cluster (prefect-dask ``DaskTaskRunner``, 2 worker processes)
    as for a large backfill.
 
@@ -109,6 +112,27 @@ def bare_loop(docs: list[tuple[str, bytes]], tagger) -> float:
     t0 = time.perf_counter()
     for name, data in docs:
         process_document(data, f"s3://bare/incoming/{name}", tagger=tagger)
+    return time.perf_counter() - t0
+
+
+def bare_store_loop(store, docs: list[tuple[str, bytes]], tagger) -> float:
+    """``process-document``'s steps in a plain loop: fetch, pipeline, write, one at a time."""
+    from tasks.build_record import document_id_for
+    from tasks.process_batch import media_type_from
+    from worldview.pipeline import process_document
+
+    t0 = time.perf_counter()
+    for name, _ in docs:
+        fetched = store.fetch(store.incoming_prefix + name)
+        record = process_document(
+            fetched.data,
+            fetched.uri,
+            tagger=tagger,
+            document_id=document_id_for(fetched.uri),
+            source_version_id=fetched.revision,
+            media_type=media_type_from(fetched.content_type),
+        )
+        assert store.put_version(record, source_etag=fetched.etag).status == "written"
     return time.perf_counter() - t0
 
 
@@ -217,11 +241,16 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
     store = fresh_bucket(settings, corpus(len(SAMPLES)), "warmup")
     run_ingest(store)  # untimed: Prefect's first flow run in a process imports and connects
     drop_bucket(store)
-    # The bare loop runs before and after the flow: the baseline is their mean, so a machine
+    # The bare loops run before and after the flow: the baselines are their means, so a machine
     # that gets busier or quieter during the run does not favour either side.
     with meter:
-        bare_s = [bare_loop(docs, tagger)]
+        memory_s = [bare_loop(docs, tagger)]
+    memory_cpu = meter.per_doc(n_docs)
+    store = fresh_bucket(settings, docs, "bare")
+    with meter:
+        bare_s = [bare_store_loop(store, docs, tagger)]
     bare_cpu = meter.per_doc(n_docs)
+    drop_bucket(store)
     store = fresh_bucket(settings, docs, "nopref")
     with meter:
         totals = store_loop(
@@ -239,13 +268,23 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
     ingest_cpu = meter.per_doc(n_docs)
     drop_bucket(store)
     assert totals.get("written") == n_docs, totals
-    bare_s.append(bare_loop(docs, tagger))
+    memory_s.append(bare_loop(docs, tagger))
+    store = fresh_bucket(settings, docs, "bare")
+    bare_s.append(bare_store_loop(store, docs, tagger))
+    drop_bucket(store)
+    memory_rate = n_docs / statistics.mean(memory_s)
     bare_rate = n_docs / statistics.mean(bare_s)
     row(
         f"bare pipeline loop docs/s ({n_docs} docs)",
         round(bare_rate, 1),
-        note=f"before/after the flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; "
-        f"{bare_cpu}; {themes}",
+        note=f"fetch, process_document, put_version, one document at a time; before/after the "
+        f"flow: {' / '.join(f'{n_docs / s:.1f}' for s in bare_s)}; {bare_cpu}; {themes}",
+    )
+    row(
+        f"process_document in memory docs/s ({n_docs} docs)",
+        round(memory_rate, 1),
+        note=f"no store; before/after the flow: "
+        f"{' / '.join(f'{n_docs / s:.1f}' for s in memory_s)}; {memory_cpu}; {themes}",
     )
     throughput_row(
         f"pipeline + store, no Prefect, docs/s ({n_docs} docs)",
@@ -258,7 +297,13 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
         n_docs / ingest_s,
         bare_rate,
         goal=">= 0.5",
-        note=f"baseline: bare process_document loop, same docs; {ingest_cpu}; {themes}",
+        note=f"baseline: the bare pipeline loop, same docs; {ingest_cpu}; {themes}",
+    )
+    throughput_row(
+        f"ingest flow vs process_document in memory ({n_docs} docs)",
+        n_docs / ingest_s,
+        memory_rate,
+        note="stricter baseline: no store I/O, and the store's CPU shares the 2 cores",
     )
     if not args.no_dask:
         from prefect_dask import DaskTaskRunner
