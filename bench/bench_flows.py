@@ -361,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             throughput(args, n_docs)
     finally:
         if not was_running:
+            from prefect.logging.handlers import APILogWorker
+
+            APILogWorker.drain_all(timeout=5)  # the last runs' logs, before their server stops
             down(settings)
     return 0
 
