@@ -18,7 +18,7 @@ import asyncio
 from datetime import datetime
 
 from prefect import flow
-from prefect.context import FlowRunContext
+from prefect.context import FlowRunContext, SyncClientContext
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
@@ -77,20 +77,24 @@ async def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
     request = request or IngestRequest()
     settings = get_settings()
     bucket = request.bucket or settings.bucket
-    todo = find_unprocessed_task(bucket, request.prefix, request.since, settings.themes)
-    if request.batch_size:
-        work = batches(todo, request.batch_size)
-    else:
-        work = even_batches(todo, settings.ingest_concurrency, settings.ingest_batch_size)
-    futures = [
-        process_batch_task.submit(bucket, unwalked(batch), settings.themes) for batch in work
-    ]
-    # Batches run on the task runner's threads (or Dask workers); wait off the event loop.
-    batch_results = await asyncio.to_thread(lambda: [future.result() for future in futures])
-    outcomes = [outcome for batch in batch_results for outcome, _ in batch]
-    pointers = [pointer for batch in batch_results for _, pointer in batch if pointer is not None]
-    update_index_task(bucket, unwalked(pointers))
-    totals = ingest_summary_task(bucket, unwalked(outcomes))
+    # One API client for the run's task runs, as under a sync flow: the threads inherit this
+    # context, where each task run would otherwise build two clients (each loads the CA bundle
+    # into a new SSL context, ~15 ms of CPU, even for a plain-HTTP API).
+    with SyncClientContext.get_or_create():
+        todo = find_unprocessed_task(bucket, request.prefix, request.since, settings.themes)
+        if request.batch_size:
+            work = batches(todo, request.batch_size)
+        else:
+            work = even_batches(todo, settings.ingest_concurrency, settings.ingest_batch_size)
+        futures = [
+            process_batch_task.submit(bucket, unwalked(batch), settings.themes) for batch in work
+        ]
+        # Batches run on the task runner's threads (or Dask workers); wait off the event loop.
+        batch_results = await asyncio.to_thread(lambda: [future.result() for future in futures])
+        outcomes = [outcome for batch in batch_results for outcome, _ in batch]
+        pointers = [p for batch in batch_results for _, p in batch if p is not None]
+        update_index_task(bucket, unwalked(pointers))
+        totals = ingest_summary_task(bucket, unwalked(outcomes))
     print(f"ingest s3://{bucket}: {totals}")
     return IngestSummary(totals=totals, outcomes=outcomes)
 
