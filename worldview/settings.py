@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     ingest_cron: str = "*/15 * * * *"
     # Batches of an ingest run at once (threads; one task run each). While one thread runs the
     # pipeline, the others wait on the store: 8 kept both cores busier than 4 (500 documents
-    # without Prefect, themes off: 0.52-0.58x of the bare in-memory loop against 0.40-0.47x).
+    # without Prefect, themes off: 0.50-0.55x of the in-memory pipeline loop against 0.39-0.47x).
     ingest_concurrency: int = 8
     # At most this many documents per batch task run: an ingest run's documents are split evenly
     # over ``ingest_concurrency`` batches, more only past this size (a retry repeats one batch).
