@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # At most this many documents per batch task run: an ingest run's documents are split evenly
     # over ``ingest_concurrency`` batches, more only past this size (a retry repeats one batch).
     ingest_batch_size: int = 250
+    # Flow runs ``worldview serve`` runs at once: each is a process that loads the pipeline and,
+    # with themes on, the encoder, so this stays at what two cores and memory carry.
+    serve_limit: int = 4
     watch_interval_s: float = 1.0
     # S3 -> SQS upload notifications (AWS); unset: the watcher polls ListObjectsV2
     sqs_queue_url: str | None = None

@@ -55,7 +55,7 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
         prefect_serve(
             *served,
             query_seconds=1,
-            limit=settings.ingest_concurrency,
+            limit=settings.serve_limit,
             print_starting_message=True,
         )
     finally:
