@@ -91,9 +91,12 @@ def test_ingest_quarantines_a_bad_document_and_the_rest_of_the_batch_succeeds(st
     assert sorted(o["Key"] for o in store._keys("")) == before
 
 
-def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
+def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store, monkeypatch):
     """By default one batch task run per thread (each task run costs the Prefect server CPU),
-    more only past ``WORLDVIEW_INGEST_BATCH_SIZE`` documents per batch."""
+    more only past ``WORLDVIEW_INGEST_BATCH_SIZE`` documents per batch; the run's task runs share
+    one API client (every Prefect client loads the CA bundle into a new SSL context)."""
+    import ssl
+
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -109,7 +112,17 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
     assert [i for batch in even_batches(items, 4, 250) for i in batch] == items
 
     upload_samples(store, 10)
+    contexts = []
+    create_default_context = ssl.create_default_context
+
+    def counted(*args, **kwargs):
+        contexts.append(1)
+        return create_default_context(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
     state = run_ingest(IngestRequest(bucket=store.bucket), return_state=True)
+    monkeypatch.undo()
+    print(f"\n[ingest] SSL contexts built during the run: {len(contexts)}")
     assert state.result().totals == {"written": 10, "total": 10}
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
@@ -119,6 +132,8 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store):
         )
     batches = [run for run in runs if run.name.startswith("process-batch")]
     assert len(batches) == get_settings().ingest_concurrency == 8
+    # A few for the run itself (6 with Prefect 3.9), not two per task run (24 before they shared).
+    assert len(contexts) <= 8, f"{len(contexts)} SSL contexts for {len(runs)} task runs"
 
 
 def test_changed_source_writes_v2_and_v1_stays_readable(store):
