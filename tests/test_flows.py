@@ -124,12 +124,17 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store, 
     monkeypatch.undo()
     print(f"\n[ingest] SSL contexts built during the run: {len(contexts)}")
     assert state.result().totals == {"written": 10, "total": 10}
+    # The server records task runs from the client's events, a moment after the flow run ends:
+    # wait until it has all 11 (find, 8 batches, index, summary) in a final state.
+    run_filter = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+    deadline = time.monotonic() + 30
     with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(
-                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
-            )
-        )
+        while True:
+            runs = client.read_task_runs(flow_run_filter=run_filter)
+            done = [run for run in runs if run.state is not None and run.state.is_final()]
+            if len(done) >= 11 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
     batches = [run for run in runs if run.name.startswith("process-batch")]
     assert len(batches) == get_settings().ingest_concurrency == 8
     # A few for the run itself (6 with Prefect 3.9), not two per task run (24 before they shared).
