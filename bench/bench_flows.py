@@ -116,23 +116,17 @@ def bare_loop(docs: list[tuple[str, bytes]], tagger) -> float:
 
 
 def bare_store_loop(store, docs: list[tuple[str, bytes]], tagger) -> float:
-    """``process-document``'s steps in a plain loop: fetch, pipeline, write, one at a time."""
-    from tasks.build_record import document_id_for
-    from tasks.process_batch import media_type_from
-    from worldview.pipeline import process_document
+    """``process-document``'s steps in a plain loop, one document at a time: ``process_one``
+    (fetch, pipeline, write) without batches, threads or Prefect."""
+    from tasks.load_tagger import tagger_config
+    from tasks.process_batch import SourceRef, process_one
 
+    config = tagger_config(tagger)
     t0 = time.perf_counter()
     for name, _ in docs:
-        fetched = store.fetch(store.incoming_prefix + name)
-        record = process_document(
-            fetched.data,
-            fetched.uri,
-            tagger=tagger,
-            document_id=document_id_for(fetched.uri),
-            source_version_id=fetched.revision,
-            media_type=media_type_from(fetched.content_type),
-        )
-        assert store.put_version(record, source_etag=fetched.etag).status == "written"
+        ref = SourceRef(key=store.incoming_prefix + name)
+        outcome, _ = process_one(store, ref, tagger, config)
+        assert outcome.status == "written", outcome
     return time.perf_counter() - t0
 
 
