@@ -6,8 +6,8 @@ interleaved rounds so machine noise hits every contender alike, times:
 
 * ours, all formats: ``worldview.pipeline.process_document`` (decode -> validated record);
 * ours, HTML only: the same on the HTML pages;
-* ours, HTML path only: decode + ``tasks.clean_html.html_to_blocks`` (blocks and hints, no
-  segmentation or validation), to show the extraction step on its own;
+* ours, HTML path only: decode + ``worldview.extract.readers.html.html_to_blocks`` (blocks and
+  hints, no segmentation or validation), to show the extraction step on its own;
 * trafilatura ``bare_extraction(html, with_metadata=True)`` on the same HTML pages;
 * readability-lxml ``Document(html).summary()`` + ``.short_title()`` on the same HTML pages.
 
@@ -77,8 +77,8 @@ def run_ours(docs: list[tuple[str, bytes]], steps: dict[str, float] | None = Non
 
 def run_html_path(docs: list[tuple[str, bytes]]) -> int:
     """Only the part this module owns on HTML: decode + html_to_blocks (no segment/validate)."""
-    from tasks.clean_html import html_to_blocks
-    from tasks.decode import decode_bytes
+    from worldview.extract.decode import decode_bytes
+    from worldview.extract.readers.html import html_to_blocks
 
     failures = 0
     for _, data in docs:

@@ -80,9 +80,8 @@ def wait_for_deployment(name: str, timeout: float = 120) -> None:
 
 
 def measure_latency(store, uploads: int, run_id: str) -> list[float]:
-    from tasks.build_record import document_id_for
+    from worldview.identity import document_id_for, source_uri
     from worldview.stack.watcher import PROCESS_DEPLOYMENT
-    from worldview.storage import source_uri
 
     wait_for_deployment(PROCESS_DEPLOYMENT)
     latencies = []
@@ -118,10 +117,10 @@ def bare_loop(docs: list[tuple[str, bytes]], tagger) -> float:
 def bare_store_loop(store, docs: list[tuple[str, bytes]], tagger) -> float:
     """``process-document``'s steps in a plain loop, one document at a time: ``process_one``
     (fetch, pipeline, write) without batches, threads or Prefect."""
-    from tasks.load_tagger import tagger_config
-    from tasks.process_batch import SourceRef, process_one
+    from worldview.ingest import SourceRef, process_one
+    from worldview.pipeline import config_for
 
-    config = tagger_config(tagger)
+    config = config_for(tagger)
     t0 = time.perf_counter()
     for name, _ in docs:
         ref = SourceRef(key=store.incoming_prefix + name)
@@ -177,12 +176,14 @@ class CpuMeter:
 def store_loop(store, tagger_enabled: bool, concurrency: int, batch_size: int) -> dict:
     """The ingest's work without Prefect: the same batches through ``process_batch`` in threads."""
     from flows.ingest import even_batches
-    from tasks.process_batch import find_unprocessed, process_batch
+    from tasks.process_batch import find_new_sources, process_sources
 
-    refs = find_unprocessed(store.bucket, None, None, tagger_enabled)
+    refs = find_new_sources(store.bucket, None, None, tagger_enabled)
     chunks = even_batches(refs, concurrency, batch_size)
     with ThreadPoolExecutor(concurrency) as pool:
-        results = pool.map(lambda chunk: process_batch(store.bucket, chunk, tagger_enabled), chunks)
+        results = pool.map(
+            lambda chunk: process_sources(store.bucket, chunk, tagger_enabled), chunks
+        )
         outcomes = [outcome for batch in results for outcome, _ in batch]
     totals: dict[str, int] = {}
     for outcome in outcomes:
@@ -217,9 +218,9 @@ def drop_bucket(store) -> None:
 
 def throughput(args: argparse.Namespace, n_docs: int) -> None:
     """Rows 2 and 3: ingest over ``n_docs`` documents against the bare loop (and on Dask)."""
-    from tasks.load_tagger import load_tagger
     from worldview.settings import get_settings
     from worldview.stack import objectstore, processes
+    from worldview.themes import tagger_if
 
     settings = get_settings()
     themes = "themes on" if settings.themes else "themes off"
@@ -229,7 +230,7 @@ def throughput(args: argparse.Namespace, n_docs: int) -> None:
         settings = get_settings()
         themes = "themes off"
     docs = corpus(n_docs)
-    tagger = load_tagger(settings.themes)
+    tagger = tagger_if(settings.themes)
     meter = CpuMeter(processes.running_pid(settings.data_dir, objectstore.NAME, "weed"))
     warm_up(tagger)
     store = fresh_bucket(settings, corpus(len(SAMPLES)), "warmup")

@@ -46,7 +46,7 @@ def emit(**row) -> None:
 
 def load_sources() -> list[tuple[str, str]]:
     """(file name, decoded text) of every sample (the seed too, when ../shared is there)."""
-    from tasks.decode import decode_bytes
+    from worldview.extract.decode import decode_bytes
 
     paths = sorted(p for p in SAMPLES.glob("*") if p.is_file())
     if SEED.is_file():
@@ -146,12 +146,12 @@ def measure_memory(sources, first: int, total: int) -> dict[str, float]:
 
 def profile_slowest_step(sources, steps_ms: dict[str, float], count: int, top: int = 15) -> None:
     """cProfile the step that takes the most time, over ``count`` documents, and print its top."""
-    from tasks.clean import clean
-    from tasks.decode import decode_bytes
-    from tasks.detect_format import detect_format
-    from tasks.extract_metadata import extract_metadata
-    from tasks.segment import segment
     from worldview.errors import PipelineError
+    from worldview.extract.clean import clean
+    from worldview.extract.decode import decode_bytes
+    from worldview.extract.detect_format import detect_format
+    from worldview.extract.metadata import extract_metadata
+    from worldview.extract.segment import segment
 
     total = sum(steps_ms.values()) or 1.0
     shares = sorted(((ms / total, step) for step, ms in steps_ms.items()), reverse=True)

@@ -23,9 +23,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from tasks.process_batch import DocumentOutcome, find_unprocessed_task, process_batch_task
+from tasks.process_batch import find_unprocessed_task, process_batch_task
 from tasks.report import ingest_summary_task
 from tasks.write_record import update_index_task
+from worldview.ingest import DocumentOutcome
 from worldview.settings import get_settings
 
 

@@ -1,37 +1,27 @@
 """Flow ``process-document``: one source object -> one versioned record (or a quarantined copy).
 
-fetch -> decode -> detect format -> clean -> segment -> extract metadata -> tag themes -> build
-record -> validate -> write record; each step its own task, so the UI shows where a document failed.
-Fetch and write retry with backoff; the deterministic steps do not. The run leaves an artifact
-with the record's main fields, themes and location.
+fetch -> the pipeline's steps (``worldview.pipeline``, each run as its task) -> write record; so
+the UI shows where a document failed. Fetch and write retry with backoff; the deterministic steps
+do not. The run leaves an artifact with the record's main fields, themes and location.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from prefect import flow
-from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 from pydantic import BaseModel, Field
 
-from tasks.build_record import build_record_task, document_id_for
-from tasks.clean import clean_task
-from tasks.decode import decode_task
-from tasks.detect_format import detect_format_task
-from tasks.extract_metadata import extract_metadata_task
+from tasks import run_step_as_task
 from tasks.fetch import fetch_task
-from tasks.load_tagger import load_tagger_task, tagger_config
-from tasks.process_batch import DocumentOutcome, media_type_from
+from tasks.load_tagger import load_tagger_task
 from tasks.report import document_report_task
-from tasks.segment import segment_task
-from tasks.tag_themes import tag_themes_task
-from tasks.validate import validate_task
 from tasks.write_record import quarantine_task, write_record_task
 from worldview.errors import PipelineError
-from worldview.pipeline import StepTimer, describe_source, provenance_for
+from worldview.identity import document_id_for, source_uri
+from worldview.ingest import DocumentOutcome, SourceRef, media_type_from, outcome_from_pointer
+from worldview.pipeline import config_for, process_document
 from worldview.settings import get_settings
-from worldview.storage import source_uri
+from worldview.storage import FetchedSource
 
 
 class SourceObject(BaseModel):
@@ -48,87 +38,46 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
     bucket = source.bucket or settings.bucket
     document_id = document_id_for(source_uri(bucket, source.key))
     # The theme model loads (torch import, weights: seconds in a fresh flow-run process) while
-    # the document is fetched and cleaned; a missing model still fails the run, never the document.
+    # the document is fetched; a missing model fails the run, never the document.
     tagger_future = load_tagger_task.submit(settings.themes)
-    timer = StepTimer()
-    fetched = None
     try:
         fetched = fetch_task(bucket, source.key, source.version_id)
-        with timer.step("decode"):
-            decoded = decode_task(fetched.data)
-        with timer.step("detect_format"):
-            fmt = detect_format_task(decoded.text, PurePosixPath(source.key).name)
-        with timer.step("clean"):
-            cleaned = clean_task(decoded.text, fmt)
-        with timer.step("segment"):
-            segments = segment_task(cleaned)
-        with timer.step("extract_metadata"):
-            metadata = extract_metadata_task(cleaned, segments)
     except PipelineError as exc:
-        return _quarantined(bucket, source, document_id, fetched, tagger_future.result(), exc)
+        return _quarantined(bucket, source, document_id, None, tagger_future.result(), exc)
     tagger = tagger_future.result()
     try:
-        with timer.step("tag_themes"):
-            # No input hashing: the tagger (a ~90 MB model) is an input of this step.
-            themes = tag_themes_task.with_options(cache_policy=NO_CACHE)(segments.content, tagger)
-        with timer.step("build_record"):
-            record = build_record_task(
-                source=describe_source(
-                    fetched.data,
-                    fetched.uri,
-                    decoded,
-                    fmt,
-                    fetched.revision,
-                    media_type_from(fetched.content_type),
-                ),
-                metadata=metadata,
-                content=segments.content,
-                themes=themes,
-                provenance=provenance_for(tagger),
-                warnings=decoded.warnings + cleaned.warnings + segments.warnings,
-                document_id=document_id,
-            )
-        with timer.step("validate"):
-            validate_task(record.model_dump(mode="json"))
-        record.provenance.steps_ms = timer.ms
+        record = process_document(
+            fetched.data,
+            fetched.uri,
+            tagger=tagger,
+            document_id=document_id,
+            source_version_id=fetched.revision,
+            media_type=media_type_from(fetched.content_type),
+            run_step=run_step_as_task,
+        )
     except PipelineError as exc:
         return _quarantined(bucket, source, document_id, fetched, tagger, exc)
     result = write_record_task(bucket, record, fetched.etag)
-    p = result.pointer
-    outcome = DocumentOutcome(
-        key=source.key,
-        document_id=p.document_id,
-        status=result.status,
-        version=p.version,
-        record_key=p.record_key,
-        title=p.title,
-        themes=p.themes,
-    )
+    outcome = outcome_from_pointer(source.key, result.status, result.pointer)
     document_report_task(bucket, outcome)
-    print(f"{source.key}: {result.status} s3://{bucket}/{p.record_key}")
+    print(f"{source.key}: {result.status} s3://{bucket}/{result.pointer.record_key}")
     return outcome
 
 
-def _quarantined(bucket, source: SourceObject, document_id: str, fetched, tagger, exc):
+def _quarantined(
+    bucket: str,
+    source: SourceObject,
+    document_id: str,
+    fetched: FetchedSource | None,
+    tagger,
+    exc: PipelineError,
+):
     """Copy the source to quarantine/, say why, and end the run Failed (the document's fault)."""
-    error_key = quarantine_task(
-        bucket,
-        document_id=document_id,
-        key=source.key,
-        etag=fetched.etag if fetched else "unknown",
-        version_id=fetched.version_id if fetched else source.version_id,
-        config=tagger_config(tagger),
-        step=exc.step,
-        reason=exc.reason,
-        source=fetched,
-    )
-    outcome = DocumentOutcome(
-        key=source.key,
-        document_id=document_id,
-        status="failed",
-        step=exc.step,
-        reason=exc.reason,
-        error_key=error_key,
+    ref = SourceRef(key=source.key, version_id=source.version_id)
+    outcome = quarantine_task(
+        bucket, ref, document_id, fetched, config_for(tagger), exc.step, exc.reason
     )
     document_report_task(bucket, outcome)
-    return Failed(message=f"{source.key}: {exc} (quarantined; see {error_key})", data=outcome)
+    return Failed(
+        message=f"{source.key}: {exc} (quarantined; see {outcome.error_key})", data=outcome
+    )

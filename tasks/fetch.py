@@ -1,8 +1,10 @@
-"""Step 0 (I/O): read one source object from the store. Its Prefect task retries with backoff."""
+"""I/O task: read one source object from the store; retried with backoff on store hiccups."""
 
 from __future__ import annotations
 
-from tasks._prefect import prefect_task
+from prefect import task
+
+from worldview.errors import PipelineError
 from worldview.storage import FetchedSource, RecordStore
 
 
@@ -13,8 +15,6 @@ def fetch(bucket: str, key: str, version_id: str | None = None) -> FetchedSource
 
 def _no_retry_for_bad_input(task, task_run, state) -> bool:
     """Retry store hiccups, not documents the pipeline refuses."""
-    from worldview.errors import PipelineError
-
     try:
         state.result()
     except PipelineError:
@@ -24,7 +24,7 @@ def _no_retry_for_bad_input(task, task_run, state) -> bool:
     return False
 
 
-fetch_task = prefect_task(
+fetch_task = task(
     fetch,
     name="fetch",
     retries=3,

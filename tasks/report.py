@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tasks._prefect import prefect_task
-from tasks.process_batch import DocumentOutcome
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from worldview.ingest import DocumentOutcome
 
 
 def _row(bucket: str, outcome: DocumentOutcome) -> dict[str, str]:
@@ -22,8 +24,6 @@ def _row(bucket: str, outcome: DocumentOutcome) -> dict[str, str]:
 
 
 def publish_document_report(bucket: str, outcome: DocumentOutcome) -> None:
-    from prefect.artifacts import create_table_artifact
-
     create_table_artifact(
         key="process-document",
         table=[_row(bucket, outcome)],
@@ -32,8 +32,6 @@ def publish_document_report(bucket: str, outcome: DocumentOutcome) -> None:
 
 
 def publish_ingest_summary(bucket: str, outcomes: list[DocumentOutcome]) -> dict[str, int]:
-    from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
     totals = Counter(o.status for o in outcomes)
     totals["total"] = len(outcomes)
     create_table_artifact(key="ingest-documents", table=[_row(bucket, o) for o in outcomes])
@@ -44,5 +42,5 @@ def publish_ingest_summary(bucket: str, outcomes: list[DocumentOutcome]) -> dict
     return dict(totals)
 
 
-document_report_task = prefect_task(publish_document_report, name="report", cache_policy=None)
-ingest_summary_task = prefect_task(publish_ingest_summary, name="summary", cache_policy=None)
+document_report_task = task(publish_document_report, name="report", cache_policy=None)
+ingest_summary_task = task(publish_ingest_summary, name="summary", cache_policy=None)

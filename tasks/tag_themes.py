@@ -1,33 +1,11 @@
-"""Step 6: worldview themes per sentence, rolled up to the document.
-
-The tagger (``worldview.themes.load_tagger()``, loaded once per process by the caller) fills each
-body sentence's ``themes`` in place and returns the document themes with references to the
-sentences that carry them. ``tagger=None`` is the explicit "no themes" choice
-(``process --no-themes``): records then name no taxonomy and no model.
-"""
+"""Step task: sentence themes and the document roll-up (``worldview.extract.tag_themes``)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from prefect import task
+from prefect.cache_policies import NO_CACHE
 
-from tasks._prefect import prefect_task
-from worldview.record import Content, DocumentTheme
+from worldview.extract.tag_themes import tag_themes
 
-
-class Tagger(Protocol):
-    taxonomy_version: str
-    model_id: str
-
-    def tag_content(self, content: Content) -> list[DocumentTheme]:
-        """Fill ``content.paragraphs[].sentences[].themes`` in place; return document themes."""
-        ...
-
-
-def tag_themes(content: Content, tagger: Tagger | None) -> list[DocumentTheme]:
-    """One encoder pass over all body sentences; a missing model raises before this is called."""
-    if tagger is None:
-        return []
-    return tagger.tag_content(content)
-
-
-tag_themes_task = prefect_task(tag_themes, name="tag-themes")
+# No input hashing: the tagger (a ~90 MB model) is an input of this step.
+tag_themes_task = task(tag_themes, name="tag-themes", cache_policy=NO_CACHE)

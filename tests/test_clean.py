@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean import clean
-from tasks.detect_format import detect_format
 from worldview.document import BlockKind, Format
+from worldview.extract.clean import clean
+from worldview.extract.detect_format import detect_format
 
 TEXT = """Moscow's Arctic Gambit
 
@@ -242,7 +242,7 @@ def test_note_numbers_from_html_superscripts_leave_whole_sentences() -> None:
         "and both sides blamed the other for the delay in the weeks that followed.</p>"
         "</article></body></html>"
     )
-    from tasks.segment import segment
+    from worldview.extract.segment import segment
 
     seg = segment(clean(html, Format.HTML))
     sentences = [s.text for s in seg.content.paragraphs[0].sentences]
@@ -259,8 +259,8 @@ def test_a_bio_that_opens_with_another_verb_leaves_the_body() -> None:
     )
     doc = clean(f"A Title\n\nBy Marta Kowal\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT)
     assert doc.bios == [bio]
-    from tasks.extract_metadata import extract_metadata
-    from tasks.segment import segment
+    from worldview.extract.metadata import extract_metadata
+    from worldview.extract.segment import segment
 
     meta = extract_metadata(doc, segment(doc))
     assert [(a.name, a.affiliation) for a in meta.authors] == [
@@ -286,8 +286,8 @@ def test_a_post_meta_line_that_starts_with_a_date_is_a_dateline_not_a_menu() -> 
     text = f"A Title\n\nMay 4, 2023 at 10:15 AM | filed under: Europe | 3 Comments\n\n{LONG}\n"
     doc = clean(text, Format.TEXT)
     assert [(b.text, b.role) for b in doc.blocks[1:2]] == [("May 4, 2023 at 10:15 AM", "dateline")]
-    from tasks.extract_metadata import extract_metadata
-    from tasks.segment import segment
+    from worldview.extract.metadata import extract_metadata
+    from worldview.extract.segment import segment
 
     assert extract_metadata(doc, segment(doc)).published == "2023-05-04"
 
@@ -400,8 +400,8 @@ def test_one_bio_for_two_authors() -> None:
         f"A Title\n\nBy Marta Kowal and Tomas Berg\n\n{LONG}\n\n{LONG}\n\n{bio}\n", Format.TEXT
     )
     assert doc.bios == [bio]
-    from tasks.extract_metadata import extract_metadata
-    from tasks.segment import segment
+    from worldview.extract.metadata import extract_metadata
+    from worldview.extract.segment import segment
 
     meta = extract_metadata(doc, segment(doc))
     assert [(a.name, a.affiliation) for a in meta.authors] == [

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean_html import (
+from worldview.document import BlockKind
+from worldview.errors import NoArticleError
+from worldview.extract.readers.html import (
     html_to_blocks,
     limit_nesting,
     parse_date,
     split_people,
     strip_site_name,
 )
-from worldview.document import BlockKind
-from worldview.errors import NoArticleError
 from worldview.pipeline import process_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"

@@ -8,8 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from schemas import load_schema
-from tasks.validate import validate_record
 from worldview.errors import RecordValidationError
+from worldview.extract.validate import validate_record
 from worldview.pipeline import process_document
 from worldview.record import SCHEMA_ID, SCHEMA_VERSION, record_json_schema
 

@@ -7,8 +7,8 @@ import codecs
 import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252 to fabricate mojibake)
 import pytest
 
-from tasks.decode import decode_bytes
 from worldview.errors import DecodeError, NoArticleError, UnsupportedInputError
+from worldview.extract.decode import decode_bytes
 
 TEXT = "Putin’s “besieged fortress” — café in Zürich\nSecond line…\n"
 

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.build_record import document_id_for
-from tasks.validate import validate_record
+from worldview.extract.validate import validate_record
+from worldview.identity import document_id_for, record_fingerprint, source_uri
 from worldview.record import Record
-from worldview.storage import record_fingerprint, source_uri
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (REPO / "samples" / "articles").glob("*") if p.is_file())
@@ -356,7 +355,7 @@ def test_two_watchers_start_each_upload_once(store):
     The watchers' ``launch`` runs the ingest batch code (fetch, pipeline, versioned write) in
     place of ``run_deployment``: what is under test is the claim, which is a conditional put.
     """
-    from tasks.process_batch import SourceRef, process_one
+    from worldview.ingest import SourceRef, process_one
     from worldview.stack.watcher import UploadWatcher
 
     launched: list[tuple[str, str, str]] = []
@@ -478,7 +477,7 @@ def test_new_content_uploaded_while_the_old_is_processed(store, prefect_harness)
     A's), so it becomes no version: ``latest`` keeps B, versions stay contiguous and complete,
     and the next ingest has nothing to do."""
     from flows.ingest import IngestRequest, run_ingest
-    from tasks.process_batch import SourceRef, process_one
+    from worldview.ingest import SourceRef, process_one
     from worldview.pipeline import process_document
 
     name = "twice.txt"

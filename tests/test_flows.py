@@ -16,9 +16,8 @@ import pytest
 
 from flows.ingest import IngestRequest, run_ingest
 from flows.process_document import SourceObject, process_document_flow
-from tasks.build_record import document_id_for
+from worldview.identity import document_id_for, source_uri
 from worldview.record import Record
-from worldview.storage import source_uri
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "samples" / "articles").iterdir())

@@ -229,7 +229,7 @@ def test_watcher_events_do_not_start_a_second_run(deployments):
     must not match that event (its resource as worldview.stack.watcher.emit_uploaded builds it)."""
     from prefect.server.events.schemas.events import Resource, ResourceSpecification
 
-    from worldview.storage import source_uri
+    from worldview.identity import source_uri
 
     (spec,) = deployment_for(deployments, "process-document")["triggers"]
     match = ResourceSpecification(spec["match"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean import clean
-from tasks.extract_metadata import (
+from worldview.document import Format
+from worldview.extract.clean import clean
+from worldview.extract.metadata import (
     affiliation_from_bio,
     byline_entries,
     detect_language,
@@ -14,8 +15,7 @@ from tasks.extract_metadata import (
     parse_date,
     strip_site_suffix,
 )
-from tasks.segment import segment
-from worldview.document import Format
+from worldview.extract.segment import segment
 
 
 @pytest.mark.parametrize(
@@ -365,7 +365,7 @@ def test_a_date_whose_line_says_updated_at_a_time_is_the_update() -> None:
 
 
 def test_one_block_with_two_bios_one_with_an_apposition_and_another_verb() -> None:
-    from tasks.extract_metadata import split_bios
+    from worldview.extract.metadata import split_bios
 
     block = (
         "Maria Lind is a research fellow with the Oslo-based network Arctic Watch. "

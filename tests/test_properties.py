@@ -20,11 +20,11 @@ from hostile import CONTROL_CHARS, check_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.clean import clean
-from tasks.decode import decode_bytes
-from tasks.detect_format import detect_format
-from tasks.segment import segment
 from worldview.errors import PipelineError
+from worldview.extract.clean import clean
+from worldview.extract.decode import decode_bytes
+from worldview.extract.detect_format import detect_format
+from worldview.extract.segment import segment
 from worldview.pipeline import process_document
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tasks.validate import validate_record
+from worldview.extract.validate import validate_record
 from worldview.pipeline import process_document
 from worldview.record import Record
 

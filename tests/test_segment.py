@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean import clean
-from tasks.segment import segment, split_caption_credit, split_sentences
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 from worldview.errors import NoArticleError
+from worldview.extract.clean import clean
+from worldview.extract.segment import segment, split_caption_credit, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from tasks.build_record import document_id_for
+from worldview.identity import document_id_for, record_fingerprint, source_uri
 from worldview.pipeline import process_document
 from worldview.record import Record
-from worldview.storage import record_fingerprint, source_uri
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples" / "articles").iterdir())
 

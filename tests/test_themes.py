@@ -334,7 +334,7 @@ def test_process_without_model_fails_clearly_and_writes_nothing(tmp_path, seed_p
 def test_help_and_no_themes_never_import_torch():
     code = (
         "import sys; from worldview.cli import build_parser; build_parser(); "
-        "import worldview.themes, tasks.tag_themes; "
+        "import worldview.themes, worldview.extract.tag_themes; "
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)

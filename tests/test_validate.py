@@ -9,8 +9,8 @@ from pathlib import Path
 import fastjsonschema
 import pytest
 
-from tasks.validate import _fast_check, _validator, validate_record
 from worldview.errors import RecordValidationError
+from worldview.extract.validate import _fast_check, _validator, validate_record
 from worldview.pipeline import process_document
 
 ARTICLE = b"""A Title for the Check

@@ -13,10 +13,10 @@ import uuid
 
 import pytest
 
-from tasks.build_record import document_id_for
+from worldview.identity import document_id_for, source_uri
 from worldview.settings import Settings
 from worldview.stack.watcher import SqsUploads, UploadWatcher
-from worldview.storage import RecordStore, source_uri
+from worldview.storage import RecordStore
 
 KEYS = {"s3_access_key": "test-key", "s3_secret_key": "test-secret", "s3_region": "us-east-1"}
 

@@ -26,16 +26,6 @@ def _fail(message: str) -> None:
     print(f"worldview: {message}", file=sys.stderr)
 
 
-def _load_tagger():
-    from worldview.errors import ModelUnavailableError
-
-    try:
-        themes = importlib.import_module("worldview.themes")
-    except ModuleNotFoundError as exc:
-        raise ModelUnavailableError(f"theme tagger not installed ({exc})") from None
-    return themes.load_tagger()
-
-
 def _write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -73,10 +63,11 @@ def cmd_process(args: argparse.Namespace) -> int:
     from worldview.errors import PipelineError, UnsupportedInputError
     from worldview.pipeline import process_document
     from worldview.settings import get_settings
+    from worldview.themes import tagger_if
 
     limit = get_settings().max_document_bytes
     try:
-        tagger = None if args.no_themes else _load_tagger()
+        tagger = tagger_if(not args.no_themes)
     except PipelineError as exc:
         _fail(str(exc))
         return 2

@@ -26,6 +26,20 @@ class DecodedText:
     warnings: list[str] = field(default_factory=list)
 
 
+class Role(StrEnum):
+    """What a block is, when the markup or the cleaner already knows; segment and clean read it."""
+
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    BIO = "bio"
+    TAKEAWAYS_HEADING = "takeaways_heading"
+    CAPTION = "caption"
+    EMPHASIS = "emphasis"  # a paragraph set wholly in italics or bold, e.g. a Markdown dek
+    KICKER = "kicker"  # a label over the headline ("Analysis"): the HTML reader drops or lifts it
+
+
 class BlockKind(StrEnum):
     HEADING = "heading"  # level 1..6
     PARAGRAPH = "paragraph"
@@ -41,10 +55,7 @@ class Block:
     level: int = 0  # heading level; list nesting depth
     src: str | None = None
     alt: str | None = None
-    # A role the markup or the cleaner already knows: "title", "subtitle", "byline", "dateline",
-    # "bio", "takeaways_heading", "caption", or "emphasis" (a paragraph set wholly in italics or
-    # bold, e.g. a Markdown dek); None for ordinary body blocks. segment/clean read them all.
-    role: str | None = None
+    role: Role | None = None  # None for ordinary body blocks
     # Photo credit when the markup sets it apart from the caption (HTML); text keeps it too.
     credit: str | None = None
 

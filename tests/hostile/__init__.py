@@ -422,7 +422,7 @@ def check_record(record: dict) -> None:
     are contiguous, every sentence is exactly the slice of its paragraph its offsets name, and in
     order; no script URL and no C0 control characters in the text.
     """
-    from tasks.validate import validate_record
+    from worldview.extract.validate import validate_record
 
     validate_record(record)
     json.dumps(record, ensure_ascii=False, allow_nan=False)  # plain JSON, no NaN

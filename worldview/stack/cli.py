@@ -111,8 +111,7 @@ def upload_samples(store, files: list[Path]) -> list:
 
 def wait_for_records(store, keys: dict[str, str], timeout: float) -> set[str]:
     """Wait until every key (-> its ETag) has a record or a recorded failure; return the rest."""
-    from tasks.build_record import document_id_for
-    from worldview.storage import source_uri
+    from worldview.identity import document_id_for, source_uri
 
     pending = {document_id_for(source_uri(store.bucket, k)): (k, e) for k, e in keys.items()}
     deadline = time.monotonic() + timeout
@@ -147,8 +146,7 @@ def reconcile(timeout: float) -> str:
 
 
 def describe(store, keys: list[str]) -> list[str]:
-    from tasks.build_record import document_id_for
-    from worldview.storage import source_uri
+    from worldview.identity import document_id_for, source_uri
 
     index = store.read_index()
     failed = {d: (e, c) for d, e, c in store.failed_revisions()}

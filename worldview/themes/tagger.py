@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from worldview.errors import ModelUnavailableError
+from worldview.extract.segment import split_sentences
 from worldview.record import Content, DocumentTheme, SentenceRef, SentenceTheme
 from worldview.themes.classifier import ThemeClassifier, sentence_features
 from worldview.themes.encoder import Encoder
@@ -23,7 +24,7 @@ class SentenceThemes:
 
 
 class ThemeTagger:
-    """Satisfies ``tasks.tag_themes.Tagger``; also tags plain passages for ``worldview tag``."""
+    """A ``worldview.extract.tag_themes.Tagger``; also tags plain passages (``worldview tag``)."""
 
     def __init__(self, encoder: Encoder, classifier: ThemeClassifier, taxonomy: Taxonomy) -> None:
         if classifier.theme_ids != taxonomy.ids:
@@ -93,8 +94,6 @@ class ThemeTagger:
     # -- plain passages (``worldview tag``, evaluation) ----------------------------------------
     def tag_passages(self, passages: list[str]) -> list[list[SentenceThemes]]:
         """Each passage is split into sentences and read as one paragraph."""
-        from tasks.segment import split_sentences
-
         split = [[s.text for s in split_sentences(p)] for p in passages]
         results = self.score_paragraphs(split)
         return [

@@ -33,8 +33,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tasks import dates
-from worldview.document import Block, BlockKind, MarkupHints
+from worldview.document import Block, BlockKind, MarkupHints, Role
+from worldview.extract import dates
 
 MAX_BLOCK_DEPTH = 256
 MAX_JSON_LD_CHARS = 1_000_000
@@ -208,14 +208,14 @@ LABEL_DATE = re.compile(
 SENTENCE_END = (".", "!", "?", "”", '"', ":")
 
 
-def _labelled_meta(text: str) -> tuple[str, str] | None:
+def _labelled_meta(text: str) -> tuple[Role, str] | None:
     """(role, text) for a label/value line naming the author or the publication date."""
     if m := LABEL_AUTHOR.match(text):
         people = split_people(m["value"])
         if people and all(looks_like_person(p) for p in people):
-            return "byline", "By " + m["value"]
+            return Role.BYLINE, "By " + m["value"]
     if (m := LABEL_DATE.match(text)) and parse_date(m["value"]):
-        return "dateline", text
+        return Role.DATELINE, text
     return None
 
 
@@ -303,7 +303,7 @@ def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, boo
 # Dates and names
 # --------------------------------------------------------------------------------------------
 
-# Stated dates are read by ``tasks.dates`` (shared with segment and extract_metadata); markup
+# Stated dates are read by ``worldview.extract.dates`` (shared with segment and metadata); markup
 # adds the compact form ("20240809") and a plausibility window, since meta values can be junk.
 DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:$|T)")
 
@@ -781,7 +781,7 @@ def _remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[str]:
             continue  # a page wrapper with an unlucky class ("has-sidebar", "with-comments")
         if not strong and label in {"share buttons", "footer"} and _holds_byline(node):
             continue  # "sharekit" bars that carry the byline: the buttons go one by one
-        if not strong and node.parent is not None and _role_of(node.parent) == "byline":
+        if not strong and node.parent is not None and _role_of(node.parent) == Role.BYLINE:
             continue  # the author's name styled by a share-kit class
         candidates.append((node, label))
         chosen_ids.add(node.mem_id)
@@ -1076,36 +1076,36 @@ class _Frame:
     bold: set[str] = field(default_factory=set)  # inline children wholly in <b>/<strong>
 
 
-def _role_of(node: LexborNode) -> str | None:
+def _role_of(node: LexborNode) -> Role | None:
     attrs = node.attributes
     itemprop = (attrs.get("itemprop") or "").lower()
     if itemprop in {"author", "creator"}:
-        return "byline"
+        return Role.BYLINE
     if itemprop in {"datepublished", "datecreated"}:
-        return "dateline"
+        return Role.DATELINE
     if itemprop in {"description", "alternativeheadline"}:
-        return "subtitle"
+        return Role.SUBTITLE
     return _role_from_classes(_classes(node))
 
 
 @lru_cache(maxsize=8192)
-def _role_from_classes(classes: str) -> str | None:
+def _role_from_classes(classes: str) -> Role | None:
     if not classes.strip():
         return None
     if ROLE_BIO.search(classes):
-        return "bio"
+        return Role.BIO
     if ROLE_BYLINE.search(classes):
-        return "byline"
+        return Role.BYLINE
     if ROLE_DATELINE.search(classes):
-        return "dateline"
+        return Role.DATELINE
     if ROLE_SUBTITLE.search(classes):
-        return "subtitle"
+        return Role.SUBTITLE
     if ROLE_KICKER.search(classes):
-        return "kicker"
+        return Role.KICKER
     return None
 
 
-def _image_src(img: LexborNode) -> str | None:
+def _image_src(img: LexborNode) -> Role | None:
     attrs = img.attributes
     src = attrs.get("src")
     if not src or src.startswith("data:"):
@@ -1157,15 +1157,15 @@ class _Emitter:
         if not block.text and block.kind is not BlockKind.IMAGE:
             return
         role = block.role
-        if not self.title_seen and block.role != "title" and block.kind is not BlockKind.IMAGE:
+        if not self.title_seen and block.role != Role.TITLE and block.kind is not BlockKind.IMAGE:
             # Above the headline: breadcrumbs, kickers, topic labels. Keep only what has a role.
-            if role == "kicker" or (role is None and len(block.text) < 60):
+            if role == Role.KICKER or (role is None and len(block.text) < 60):
                 self.kickers.append(block.text)
                 return
-        if role == "byline" and PHOTO_BY.match(block.text):
+        if role == Role.BYLINE and PHOTO_BY.match(block.text):
             self._credit_last_image(block.text)  # "Photograph by Jane Doe": not the author
             return
-        if role == "kicker":
+        if role == Role.KICKER:
             if block.kind is BlockKind.HEADING or len(block.text) > 60:
                 block.role = None
             else:
@@ -1183,12 +1183,12 @@ class _Emitter:
             elif not self.body_started and len(block.text) < 160:
                 text = block.text
                 if BY_PREFIX.match(text) and len(text) < 80:
-                    block.role = "byline"
+                    block.role = Role.BYLINE
                 elif (parse_date(text) and len(text) < 60) or _leads_with_date(text):
-                    block.role = "dateline"  # "January 13, 2020 at 08:45 | categories: ..."
+                    block.role = Role.DATELINE  # "January 13, 2020 at 08:45 | categories: ..."
                 elif len(text.split()) < 4 and not text.endswith((".", "!", "?")):
                     return  # "· 9 min read", "Listen", "Print": interface crumbs above the body
-        if role in {"subtitle"} and self.body_started:
+        if role == Role.SUBTITLE and self.body_started:
             block.role = None
         if block.role is None and block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE):
             self.body_started = True
@@ -1204,7 +1204,7 @@ class _Emitter:
         raw = "".join(frame.buffer)
         frame.buffer.clear()
         kind = BlockKind.LIST_ITEM if frame.in_item else BlockKind.PARAGRAPH
-        if frame.role in {"byline", "dateline", "bio", "subtitle", "kicker"}:
+        if frame.role in {Role.BYLINE, Role.DATELINE, Role.BIO, Role.SUBTITLE, Role.KICKER}:
             text = normalize_space(raw.replace(BR, " "))
             self._add(Block(kind, text, level=frame.list_depth, role=frame.role))
             return
@@ -1270,7 +1270,9 @@ class _Emitter:
                     self.stated_dates.append(stamp)
                 if normalize_space(t.text()) != normalize_space(node.text()):
                     t.decompose()
-            self._add(Block(BlockKind.HEADING, normalize_space(node.text()), level=1, role="title"))
+            self._add(
+                Block(BlockKind.HEADING, normalize_space(node.text()), level=1, role=Role.TITLE)
+            )
             self.title_seen = True
             return
         if tag in HEADING_LEVELS:
@@ -1278,8 +1280,8 @@ class _Emitter:
             if role is None and (TAG_LINE.match(text) or _is_teaser_heading(node, text)):
                 self.dropped_links += 1
                 return
-            h_role = "takeaways_heading" if TAKEAWAYS_HEADING.match(text) else None
-            if role in {"subtitle", "kicker", "byline", "dateline"} and len(text) < 400:
+            h_role = Role.TAKEAWAYS_HEADING if TAKEAWAYS_HEADING.match(text) else None
+            if role in {Role.SUBTITLE, Role.KICKER, Role.BYLINE, Role.DATELINE} and len(text) < 400:
                 h_role = role
             elif role is None and len(text.split()) >= 12 and text.endswith((".", "!", "”")):
                 # A sentence set as a heading (a lede in <h4>) is prose, not a section title.
@@ -1298,15 +1300,15 @@ class _Emitter:
         if tag == "blockquote" or (tag in {"aside", "div", "figure"} and _is_pull_quote(node)):
             parts = [normalize_space(p.text().replace(BR, " ")) for p in node.css("p")]
             text = " ".join(p for p in parts if p) or normalize_space(node.text().replace(BR, " "))
-            self._add(Block(BlockKind.QUOTE, text, role=None if role == "kicker" else role))
+            self._add(Block(BlockKind.QUOTE, text, role=None if role == Role.KICKER else role))
             return
         if tag in {"hr", "br"}:
             return
         if (tag == "figcaption" or _is_credit(_classes(node))) and self._caption_alone(node, tag):
             return
-        if own in {"byline", "dateline"} and self._in_teaser(node):
+        if own in {Role.BYLINE, Role.DATELINE} and self._in_teaser(node):
             return  # the byline or date of a teaser card for another story
-        if role in {"byline", "dateline", "bio"}:
+        if role in {Role.BYLINE, Role.DATELINE, Role.BIO}:
             text = self._role_text(node, role)
             if text:
                 self._add(Block(BlockKind.PARAGRAPH, text, role=role))
@@ -1390,11 +1392,11 @@ class _Emitter:
         return credit
 
     def _role_text(self, node: LexborNode, role: str) -> str:
-        if role == "dateline":
+        if role == Role.DATELINE:
             for t in node.css("time[datetime]") if node.tag != "time" else [node]:
                 if not _is_update(t):
                     self.stated_dates.append(t.attributes.get("datetime") or "")
-        if role == "byline":
+        if role == Role.BYLINE:
             self._split_dates_from_byline(node)
             text = _spaced_text(node)
             names = [
@@ -1412,7 +1414,7 @@ class _Emitter:
                     names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
                 )
             return text
-        if role == "bio":
+        if role == Role.BIO:
             parts = [normalize_space(p.text().replace(BR, " ")) for p in node.css("p")]
             parts = [p for p in parts if p]
             if parts:
@@ -1432,7 +1434,7 @@ class _Emitter:
             text = _spaced_text(target)
             target.decompose()
             if text:
-                self.pending.append(Block(BlockKind.PARAGRAPH, text, role="dateline"))
+                self.pending.append(Block(BlockKind.PARAGRAPH, text, role=Role.DATELINE))
 
     def run(self, start: LexborNode) -> None:
         self.stop_ids = {start.mem_id} | self.title_line
@@ -1461,7 +1463,7 @@ class _Emitter:
                 # A <time> or a "byline"/"date" span among a container's inline children is a
                 # metadata block of its own, not part of a paragraph.
                 child_role = _role_of(child) if frame.role is None else None
-                if child_role == "kicker":
+                if child_role == Role.KICKER:
                     label = PUBLICATION_TYPES.get(normalize_space(child.text()).lower())
                     if label:  # "<span class=content-type>Commentary</span> · 15 Jan 2025"
                         self.kickers.append(label)
@@ -1482,7 +1484,7 @@ class _Emitter:
             self.handle(child, frame, stack)
 
 
-SPAN_ROLES = {"byline", "dateline", "bio", "subtitle"}
+SPAN_ROLES = {Role.BYLINE, Role.DATELINE, Role.BIO, Role.SUBTITLE}
 UPDATE_WORDS = re.compile(r"updat|modif|revis|edited", re.I)
 
 
@@ -1498,7 +1500,13 @@ def _is_update(time_node: LexborNode) -> bool:
     return False
 
 
-ROLE_MAX_CHARS = {"bio": 2500, "byline": 400, "dateline": 200, "subtitle": 600, "kicker": 80}
+ROLE_MAX_CHARS = {
+    Role.BIO: 2500,
+    Role.BYLINE: 400,
+    Role.DATELINE: 200,
+    Role.SUBTITLE: 600,
+    Role.KICKER: 80,
+}
 
 
 def _spaced_text(node: LexborNode) -> str:
@@ -1595,7 +1603,7 @@ def _drop_empty_headings(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for i, block in enumerate(blocks):
         if block.kind is BlockKind.HEADING and block.role is None:
-            nxt = next((b for b in blocks[i + 1 :] if b.role not in {"bio"}), None)
+            nxt = next((b for b in blocks[i + 1 :] if b.role != Role.BIO), None)
             if nxt is None or (nxt.kind is BlockKind.HEADING and nxt.level <= block.level):
                 continue
         out.append(block)
@@ -1607,7 +1615,7 @@ def _merge_bylines(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
-        if prev is not None and block.role == prev.role == "byline":
+        if prev is not None and block.role == prev.role == Role.BYLINE:
             names = split_people(prev.text) + split_people(block.text)
             if names and all(looks_like_person(n) for n in names):
                 names = list(dict.fromkeys(names))
@@ -1615,7 +1623,11 @@ def _merge_bylines(blocks: list[Block]) -> list[Block]:
                     names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
                 )
                 continue
-        if prev is not None and block.role == prev.role == "dateline" and block.text == prev.text:
+        if (
+            prev is not None
+            and block.role == prev.role == Role.DATELINE
+            and block.text == prev.text
+        ):
             continue
         out.append(block)
     return out
@@ -1670,21 +1682,21 @@ def html_to_blocks(text: str) -> tuple[list[Block], MarkupHints, list[str]]:
                 emitter.run(node)
         else:
             emitter.run(title)
-    if not any(b.role == "subtitle" for b in emitter.blocks):
+    if not any(b.role == Role.SUBTITLE for b in emitter.blocks):
         for dek in _leading_dek(root):
             emitter.run(dek)  # "<div class=vorspann>" just before the body's container
     emitter.run(root)
     for bio in _trailing_bios(root):
         emitter.run(bio)
-    if not any(b.role == "byline" for b in emitter.blocks):
-        for meta in _trailing_bios(root, roles=("byline",), levels=2, max_chars=200):
+    if not any(b.role == Role.BYLINE for b in emitter.blocks):
+        for meta in _trailing_bios(root, roles=(Role.BYLINE,), levels=2, max_chars=200):
             emitter.run(meta)  # Blogger's "post-footer": "Posted by NAME" after the post body
-    if not hints.authors and not any(b.role == "byline" for b in emitter.blocks):
+    if not hints.authors and not any(b.role == Role.BYLINE for b in emitter.blocks):
         if (byline := _page_byline(body, emitter)) is not None:
             emitter.run(byline)  # "<div class=navbyline> / <span class=author>" beside the post
     blocks = _drop_empty_headings(_merge_bylines(emitter.blocks))
     # The headline leads even when the page prints its byline or date above it.
-    title_at = next((i for i, b in enumerate(blocks) if b.role == "title"), 0)
+    title_at = next((i for i, b in enumerate(blocks) if b.role == Role.TITLE), 0)
     if title_at:
         blocks.insert(0, blocks.pop(title_at))
     _mark_header_subtitle(blocks)
@@ -1759,8 +1771,8 @@ def _marked_publication_time(body: LexborNode) -> str | None:
 def _trailing_bios(
     root: LexborNode,
     levels: int = 3,
-    roles: tuple[str, ...] = ("bio",),
-    max_chars: int = ROLE_MAX_CHARS["bio"],
+    roles: tuple[Role, ...] = (Role.BIO,),
+    max_chars: int = ROLE_MAX_CHARS[Role.BIO],
 ) -> list[LexborNode]:
     """Author bio boxes (or bylines) that follow the article body outside its container."""
     found: list[LexborNode] = []
@@ -1789,7 +1801,7 @@ def _page_byline(body: LexborNode, emitter: _Emitter) -> LexborNode | None:
     """
     emitter.stop_ids = set(emitter.title_line) | {body.mem_id}
     for node in body.css("[class*=author i],[class*=byline i],[rel~=author]")[:20]:
-        if _role_of(node) != "byline" or len(node.text()) > 100 or emitter._in_teaser(node):
+        if _role_of(node) != Role.BYLINE or len(node.text()) > 100 or emitter._in_teaser(node):
             continue
         people = split_people(normalize_space(node.text()))
         if people and all(looks_like_person(p) for p in people):
@@ -1801,7 +1813,7 @@ def _page_date(body: LexborNode, emitter: _Emitter) -> str | None:
     """The first date-marked element on the page (Blogger's "date-header" above the post)."""
     emitter.stop_ids = set(emitter.title_line) | {body.mem_id}
     for node in body.css("[class*=date i],[class*=posted i],[class*=publish i]")[:20]:
-        if _role_of(node) != "dateline" or len(node.text()) > 100 or emitter._in_teaser(node):
+        if _role_of(node) != Role.DATELINE or len(node.text()) > 100 or emitter._in_teaser(node):
             continue
         if _is_update(node):
             continue
@@ -1817,8 +1829,8 @@ def _leading_dek(root: LexborNode) -> list[LexborNode]:
         if sibling.is_element_node:
             seen += 1
             if (
-                _role_of(sibling) == "subtitle"
-                and len(sibling.text()) <= ROLE_MAX_CHARS["subtitle"]
+                _role_of(sibling) == Role.SUBTITLE
+                and len(sibling.text()) <= ROLE_MAX_CHARS[Role.SUBTITLE]
             ):
                 return [sibling]
         sibling = sibling.prev
@@ -1847,7 +1859,7 @@ def _header_zone(title: LexborNode, root: LexborNode) -> list[LexborNode]:
 def _mark_header_subtitle(blocks: list[Block]) -> None:
     """A short plain paragraph right under the headline, before any byline/body, is its dek."""
     for i, block in enumerate(blocks):
-        if block.role == "title":
+        if block.role == Role.TITLE:
             for nxt in blocks[i + 1 : i + 2]:
                 if nxt.role is None and nxt.kind is BlockKind.HEADING and nxt.level == 2:
                     break
@@ -1856,9 +1868,9 @@ def _mark_header_subtitle(blocks: list[Block]) -> None:
                     and nxt.kind is BlockKind.PARAGRAPH
                     and 40 <= len(nxt.text) <= 300
                     and i + 2 < len(blocks)
-                    and blocks[i + 2].role in {"byline", "dateline"}
+                    and blocks[i + 2].role in {Role.BYLINE, Role.DATELINE}
                 ):
-                    nxt.role = "subtitle"
+                    nxt.role = Role.SUBTITLE
             return
 
 
@@ -1880,7 +1892,7 @@ def _finish_hints(
 ) -> MarkupHints:
     """Complete the meta-tag hints with what the visible page states (headline, byline, date)."""
     site_names = [hints.site_name or "", *_site_names_from_url(hints.canonical_url)]
-    headline = next((b.text for b in blocks if b.role == "title"), None)
+    headline = next((b.text for b in blocks if b.role == Role.TITLE), None)
     stated = strip_site_name(hints.title, site_names, headline) if hints.title else None
     if not hints.site_name and stated and hints.title and hints.title.startswith(stated):
         rest = TITLE_SEPARATOR.sub("", hints.title[len(stated) :], count=1).strip()
@@ -1890,14 +1902,14 @@ def _finish_hints(
         if stated and _norm_key(stated) == _norm_key(headline) and len(stated) > len(headline):
             # "<span>Kicker</span><span>Headline</span>": the stated title keeps the colon.
             headline = stated
-            next(b for b in blocks if b.role == "title").text = stated
+            next(b for b in blocks if b.role == Role.TITLE).text = stated
         hints.title = headline
     else:
         hints.title = stated
-    hints.subtitle = next((b.text for b in blocks if b.role == "subtitle"), None)
+    hints.subtitle = next((b.text for b in blocks if b.role == Role.SUBTITLE), None)
     if not hints.authors:
         for block in blocks:
-            if block.role == "byline":
+            if block.role == Role.BYLINE:
                 people = [p for p in split_people(block.text) if looks_like_person(p)]
                 if people:
                     hints.authors = people
@@ -1907,7 +1919,7 @@ def _finish_hints(
         candidates += [
             b.text
             for b in blocks
-            if b.role in {"dateline", "byline"}
+            if b.role in {Role.DATELINE, Role.BYLINE}
             and not re.search(r"updated|modified|revised", b.text, re.I)
         ]
         hints.published = next(filter(None, map(parse_date, candidates)), None)
