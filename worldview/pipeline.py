@@ -153,7 +153,7 @@ def process_document(
     segments = run(Step.SEGMENT, cleaned)
     metadata = run(Step.EXTRACT_METADATA, cleaned, segments)
     themes = run(Step.TAG_THEMES, segments.content, tagger)
-    record = run(
+    record: Record = run(
         Step.BUILD_RECORD,
         source=describe_source(data, uri, decoded, fmt, source_version_id, media_type),
         metadata=metadata,

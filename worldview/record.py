@@ -7,11 +7,11 @@ regenerates it). Change either only together, and bump ``SCHEMA_VERSION`` when t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION: Final = "1.0.0"
 SCHEMA_ID = f"https://worldview-pipeline.org/schemas/record/{SCHEMA_VERSION}/record.schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -14,6 +14,7 @@ from worldview.identity import source_uri
 from worldview.settings import Settings, get_settings
 from worldview.storage.transport import (
     CONDITION_HEADERS,
+    StorageError,
     error_code,
     is_not_found,
     is_precondition_failed,
@@ -128,6 +129,8 @@ class Bucket:
         self, key: str, version_id: str | None = None, max_bytes: int | None = None
     ) -> dict:
         """GetObject through ``LeanS3``, answered in boto3's shape (Body, ETag, VersionId, ...)."""
+        if self.lean is None:
+            raise StorageError("the lean transport is off for this store (an injected client)")
         _, headers, data = self.lean.request(
             "GET", "GetObject", self.bucket, key, version_id=version_id, max_bytes=max_bytes
         )

@@ -222,7 +222,7 @@ class RecordVersions(Bucket):
             return  # the document's first pointer: no read needed
         for _ in range(CAS_ATTEMPTS):
             current, etag = self._get_json(key)
-            if current is not None:
+            if current is not None and etag is not None:
                 if not _supersedes(pointer, LatestPointer.model_validate(current)):
                     return
                 condition = {"IfMatch": etag}
