@@ -6,13 +6,13 @@ import pytest
 
 from worldview.document import Format
 from worldview.extract.clean import clean
+from worldview.extract.dates import parse_date
 from worldview.extract.metadata import (
     affiliation_from_bio,
     byline_entries,
     detect_language,
     extract_metadata,
     names_from_byline,
-    parse_date,
     strip_site_suffix,
 )
 from worldview.extract.segment import segment

@@ -6,8 +6,10 @@ import pytest
 
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints
 from worldview.errors import NoArticleError
+from worldview.extract.captions import split_caption_credit
 from worldview.extract.clean import clean
-from worldview.extract.segment import segment, split_caption_credit, split_sentences
+from worldview.extract.segment import segment
+from worldview.extract.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

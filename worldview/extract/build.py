@@ -1,4 +1,4 @@
-"""Step 8: assemble the record from the steps' outputs (the schema check follows)."""
+"""Build record: assemble the record from the steps' outputs (the schema check follows)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""Step 1: bytes -> Unicode text with "\\n" newlines, or a clear reason why not.
+"""The decode step: bytes -> Unicode text with "\\n" newlines, or a clear reason why not.
 
-Fast paths first, because most sources are plain UTF-8: a byte-order mark decides outright;
-otherwise strict UTF-8 is tried, then UTF-16 without a BOM (recognised by its NUL pattern), then a
-charset the markup declares, then cp1252 for Western text with a few stray high bytes, and only
-then charset-normalizer's statistical guess. Binary formats (PDF, images, archives, anything with
-NUL bytes) are rejected before any decoding. Mojibake (UTF-8 read as cp1252 somewhere upstream)
-is repaired with ftfy, but only when ftfy's own detector says the text is really garbled;
-typographic quotes and dashes are left as they are.
+Fast paths first, because most sources are plain UTF-8: a byte-order mark decides outright.
+Otherwise binary formats (PDF, images, archives) are refused by their signatures, UTF-16 without
+a BOM is recognised by its NUL pattern (other NUL bytes mean binary), then strict UTF-8 is tried,
+then a charset the markup declares, then cp1252 for Western text with a few stray high bytes, and
+only then charset-normalizer's statistical guess. Mojibake (UTF-8 read as cp1252 somewhere
+upstream) is repaired with ftfy, but only when ftfy's own detector says the text is really
+garbled; typographic quotes and dashes are left as they are.
 """
 
 from __future__ import annotations
@@ -177,6 +177,47 @@ def _repair_mojibake(text: str, warnings: list[str]) -> str:
     return fixed
 
 
+def _decode_with_bom(data: bytes) -> tuple[str, str] | None:
+    """A byte-order mark decides the codec outright; None when there is none."""
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {name} byte-order mark but: {exc}") from None
+    return None
+
+
+def _decode_without_bom(data: bytes) -> tuple[str, str]:
+    """Binary refused; then UTF-16 by its NULs, strict UTF-8, or a legacy encoding."""
+    head = data[:SNIFF_BYTES]
+    kind = _binary_kind(head)
+    if kind:
+        raise UnsupportedInputError(f"binary input: this is {kind}, not a text or HTML file")
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"looks like {utf16} but: {exc}") from None
+    if b"\x00" in data:
+        return _utf16_other_script(data)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _legacy_decode(data)
+
+
+def _drop_control_characters(text: str, encoding: str) -> str:
+    """A stray control character is dropped; many mean the bytes were not text at all."""
+    controls = len(CONTROL_CHARS.findall(text, 0, 65536))
+    if controls > 0.01 * min(len(text), 65536) + 8:
+        raise UnsupportedInputError(
+            f"binary input: {controls} control characters decode as {encoding}, not text"
+        )
+    return CONTROL_CHARS.sub("", text) if controls else text
+
+
 def decode_bytes(data: bytes, *, max_bytes: int | None = None) -> DecodedText:
     """Decode one source file; raise a ``PipelineError`` with a reason a user can act on."""
     if max_bytes is None:
@@ -188,44 +229,12 @@ def decode_bytes(data: bytes, *, max_bytes: int | None = None) -> DecodedText:
     if not data:
         raise NoArticleError("empty file (0 bytes)", step="decode")
 
-    warnings: list[str] = []
-    text = encoding = None
-    for bom, codec, name in BOMS:
-        if data.startswith(bom):
-            try:
-                text, encoding = data[len(bom) :].decode(codec), name
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"starts with a {name} byte-order mark but: {exc}") from None
-            break
-    if text is None:
-        head = data[:SNIFF_BYTES]
-        kind = _binary_kind(head)
-        if kind:
-            raise UnsupportedInputError(f"binary input: this is {kind}, not a text or HTML file")
-        utf16 = _utf16_without_bom(head)
-        if utf16:
-            try:
-                text, encoding = data.decode(utf16), utf16
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"looks like {utf16} but: {exc}") from None
-        elif b"\x00" in data:
-            text, encoding = _utf16_other_script(data)
-        else:
-            try:
-                text, encoding = data.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                text, encoding = _legacy_decode(data)
-
-    controls = len(CONTROL_CHARS.findall(text, 0, 65536))
-    if controls > 0.01 * min(len(text), 65536) + 8:
-        raise UnsupportedInputError(
-            f"binary input: {controls} control characters decode as {encoding}, not text"
-        )
-    if controls:
-        text = CONTROL_CHARS.sub("", text)
+    text, encoding = _decode_with_bom(data) or _decode_without_bom(data)
+    text = _drop_control_characters(text, encoding)
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
         text = LINE_BREAKS.sub("\n", text)
     if not text.strip():
         raise NoArticleError("the file contains only whitespace", step="decode")
+    warnings: list[str] = []
     text = _repair_mojibake(text, warnings)
     return DecodedText(text=text, encoding=encoding, warnings=warnings)

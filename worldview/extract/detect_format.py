@@ -1,4 +1,4 @@
-"""Step 2: which parser the text needs — HTML, Markdown or plain text — judged by content.
+"""The detect-format step: which reader the text needs (HTML, Markdown or plain text), by content.
 
 The file name only breaks ties: a ``.txt`` file full of tags is HTML, a ``.html`` name on plain
 prose is text. HTML shows itself by a doctype or by structural tags near the top; Markdown by
@@ -32,6 +32,8 @@ MARKDOWN_LINE = re.compile(
 MARKDOWN_INLINE = re.compile(
     r"\[[^\]\n]{1,200}\]\([^)\s]{1,500}\)|\*\*[^*\n]{1,200}\*\*|__[^_\n]{1,200}__"
 )
+# YAML front matter of "key: value" lines only: a "---" rule over prose is not front matter
+# (``readers.markdown`` reads whatever YAML is there once the text is known to be Markdown).
 FRONT_MATTER = re.compile(r"\A---\n(?:[A-Za-z_][\w-]*\s*:.*\n){1,40}---\n")
 ATX_HEADING = re.compile(r"^#{1,6} \S", re.M)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")

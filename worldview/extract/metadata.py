@@ -1,4 +1,4 @@
-"""Step 5: the record's metadata, only from what the document states.
+"""The metadata step: the record's metadata, only from what the document states.
 
 Authors come from bylines ("By A, B and C"), then the markup's author tags, then the bios
 themselves ("X is a senior fellow at Z"); each author gets the bio that names them and the
@@ -15,83 +15,41 @@ import re
 from functools import cache
 
 from worldview.document import CleanedDocument, Segments
-from worldview.extract.clean import BIO_VERBS
-from worldview.extract.dates import DATE_IN_TEXT, parse_date
-from worldview.extract.segment import BYLINE, CREDIT_ONLY, ORGANISATION_WORD, ROLE_WORD
+from worldview.extract.dates import parse_date
+from worldview.extract.rules.captions import CREDIT_ONLY
+from worldview.extract.rules.dates import CLOCK_TIME, DATE_IN_TEXT, UPDATED_MARK
+from worldview.extract.rules.people import (
+    AFFILIATION_END,
+    AFFILIATION_LEADS,
+    BIO_IN_TEXT,
+    BIO_NAME,
+    BY_INSIDE,
+    BYLINE,
+    BYLINE_NAME_WORD,
+    BYLINE_TAIL,
+    DATE_JOINER_TAIL,
+    FIRST_SENTENCE_END,
+    HONORIFIC,
+    JOB_TITLE,
+    LOWERCASE_LEAD,
+    NAME_JOINERS,
+    NAME_SEPARATORS,
+    NOT_A_NAME,
+    ORGANISATION_WORD,
+    PARENTHESISED_ORG,
+    PIPE_FIELDS,
+    RETIRED,
+)
 from worldview.record import Author, Metadata
 
-CLOCK_TIME = re.compile(
-    r"\b(?:\d{1,2}:\d{2}|\d{4}\s*(?:GMT|UTC|[A-Z]{2,4}T)\b|\d{1,2}\s*[ap]\.?m\b)", re.I
-)
-UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
-
-NAME_SEPARATORS = re.compile(
-    r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et)\s+|\s*&\s*|\s*;\s*)\s*", re.I
-)
-# What follows the names in a byline: a date, a role, a separator.
-BYLINE_TAIL = re.compile(
-    r"\s*(?:[|•·—–]|\s-\s|\bon\s+(?=\w+\s+\d)|\bpublished\b|\bupdated\b|\(|$).*$", re.I | re.S
-)
-BY_INSIDE = re.compile(r"\b[Bb]y\s+(?P<names>[A-Z].{1,200})$")  # "Posted March 3, 2025 by Jane Roe"
-HONORIFIC = re.compile(
-    r"^(?:dr|prof|professor|amb|ambassador|gen|general|col|colonel|lt|maj|adm|admiral|sen|"
-    r"senator|rep|mr|mrs|ms|mx|sir|dame|rev|hon|dott|ing)\.?\s+(?=\S)|^\((?:ret|retd)\.?\)\s+",
-    re.I,
-)
-# "by Jane Roe on" / "Jane Roe, at" once the date after it is cut off.
-DATE_JOINER_TAIL = re.compile(r"[\s,|·•—–-]+(?:on|at|le|am|el|il)?[\s,|·•—–-]*$", re.I)
-PIPE_FIELDS = re.compile(r"\s+[|·•]\s+")
-RETIRED = re.compile(r"\s*\((?:ret|retd)\.?\)", re.I)
 ORG_MARK = "\ue000"  # private use: "this part was in parentheses after a name"
-PARENTHESISED_ORG = re.compile(r"\s*\((?P<org>[A-Z][^()]{2,100})\)")
-# Words that make a byline part a role or an organisation, not a person.
-NOT_A_NAME = re.compile(
-    r"\b(?:fellow|director|senior|professor|editor|correspondent|analyst|program|programme|"
-    r"cent(?:er|re)|institute|university|college|school|staff|reporter|contributor|president|"
-    r"chair|department|research|associate|team|news|desk|council|foundation|endowment|agency|"
-    r"press|service|ministry|group|forum|project|initiative|society|association|commission|"
-    r"office|times|post|journal|review|magazine|network|media|club|bank|company|updated|"
-    r"published|posted|minutes?|read|share|follow|email|online|daily|weekly|tribune|gazette|"
-    r"herald|radio|tv|television|broadcasting|newsroom|editors|editorial|wire|archives?|"
-    r"admin|administrator|guest|anonymous)\b",
-    re.I,
-)
-NAME_TOKEN = re.compile(r"^[A-Z][\w’'.\-]*$|^(?:de|da|van|von|der|di|du|la|le|bin|al|el)$")
-BIO_NAME = re.compile(
-    r"^(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)\s*(?:,[^,]{3,100},)?\s*,?\s+"
-    rf"(?:{BIO_VERBS})\b"
-)
-BIO_IN_TEXT = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<name>(?:[A-Z][\w’'.\-]*\.?\s+){1,4}[A-Z][\w’'\-]+)"
-    r"(?:\s*,\s*(?:an?|the)\s[^,]{3,100},)?\s*,?\s+"  # ", a former diplomat,"
-    r"(?:(?:is|was|serves)\s+(?:an?\s|the\s|(?:senior|deputy|associate|assistant|executive)\s|"
-    r"director|head|professor|editor|chair|president|founder)|"
-    r"(?:teaches|leads|heads|directs|writes|covers|researches|chairs|edits)\s)"
-)
-# Where the organisation starts in a bio: "... fellow at Z", "... scholar with the ... Y".
-# Where the organisation starts: "at"/"with" name the employer; "of"/"for" only when neither
-# does ("director of the Carnegie Center"). "in" names places and fields, not employers.
-AFFILIATION_LEADS = (
-    re.compile(r"\b(?:at|with)\s+(?=\S)"),
-    re.compile(r"\b(?:of|for)\s+(?=\S)"),
-)
-FIRST_SENTENCE_END = re.compile(r"[a-z)]{2}\.\s+(?=[A-Z])")
-AFFILIATION_END = re.compile(
-    r"(?:,(?!\s*[\w.]+-based\b)|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|\s+(?:based\s+)?in\s+(?=[A-Z])|"
-    r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
-)
-LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")
-# Small words inside an organisation's name ("Council on Foreign Relations", "Stiftung
-# Wissenschaft und Politik"): lower case, yet part of the name.
-NAME_JOINERS = frozenset(
-    "of for and on in at to the de des du la le les di da del della van von der den und für y e "
-    "et i &".split()
-)
 DESCRIPTOR_MAX_WORDS = 6
+# "Site | Title", "Title | Site": the separators a site name sits behind in a page title.
 SITE_PREFIX = re.compile(
     r"^(?P<site>[^|•·»:]{2,60}?)\s+(?P<sep>[|•·»]|::|[-–—])\s+(?P<rest>\S.{9,})$"
 )
 SITE_SUFFIX = re.compile(r"\s+(?:[|•·»]|[-–—:]{1,2})\s+(?P<site>[^|•·»–—]{2,60})$")
+# The commonest English words: a fifth of the words being these is English, without a model.
 ENGLISH_WORDS = frozenset(
     "the of and to in a is that for it as with was on by be are this from at or an which have "
     "has not but its their his they were been will would can also more than".split()
@@ -138,13 +96,13 @@ def byline_entries(line: str) -> list[tuple[str, str | None]]:
             entries[-1] = (entries[-1][0], part.lstrip(ORG_MARK))
         elif (
             2 <= len(tokens) <= 5
-            and all(NAME_TOKEN.match(t) for t in tokens)
+            and all(BYLINE_NAME_WORD.match(t) for t in tokens)
             and not NOT_A_NAME.search(part)
         ):
             entries.append((part.title() if part.isupper() else part, None))
             after_role = False
         else:
-            after_role = ROLE_WORD.search(part) is not None
+            after_role = JOB_TITLE.search(part) is not None
     return entries
 
 
@@ -153,7 +111,7 @@ def _is_byline_organisation(part: str, after_role: bool) -> bool:
     capitalised phrase right after a role ("Senior Fellow, Chatham House")."""
     if part.startswith(ORG_MARK):
         return True  # it was in parentheses after the name
-    if not part[:1].isupper() or len(part) > 100 or ROLE_WORD.match(part):
+    if not part[:1].isupper() or len(part) > 100 or JOB_TITLE.match(part):
         return False
     return ORGANISATION_WORD.search(part) is not None or (
         after_role and all(w[:1].isupper() or w in NAME_JOINERS for w in part.split())
@@ -300,6 +258,7 @@ def _names_site(text: str, site_name: str) -> bool:
 
 
 def _fold(text: str) -> str:
+    """Spaces go too, unlike ``comparison_key``: "Chatham House" names "chathamhouse.org"."""
     return re.sub(r"\W+", "", text.casefold())
 
 

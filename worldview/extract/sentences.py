@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+from worldview.extract.rules.side_material import NUMBER_LABELS
+from worldview.record import Sentence
+
 CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(\S))")
 WORD_BEFORE = re.compile(r"([^\s\"'“‘«(\[]+)\.$")
 TITLES = frozenset(
@@ -21,9 +24,6 @@ TITLES = frozenset(
     "amb messrs mme mlle sr jr mt ft supt insp det atty gen.-lt lt.-gen".split()
 )
 MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
-NUMBER_LABELS = frozenset(
-    "no nos art arts vol vols fig figs p pp para paras ch sec op cf ca".split()
-)
 # Abbreviations that always lead into more words: "Russia vs. Ukraine", "approx. 5 percent".
 NEVER_FINAL = frozenset("vs v approx ca cf incl excl viz esp resp".split())
 COMPANY_SUFFIXES = frozenset("inc corp ltd co bros plc llc".split())
@@ -32,6 +32,14 @@ SENTENCE_STARTERS = frozenset(
     "yet so in on at for as if when while after before since although though however still now "
     "then a an what why how who one some many most no not such".split()
 )
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of one paragraph with offsets: ``text[start:end] == sentence.text``."""
+    return [
+        Sentence(index=i, text=text[start:end], start=start, end=end)
+        for i, (start, end) in enumerate(sentence_spans(text))
+    ]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Step 6: worldview themes per sentence, rolled up to the document.
+"""Tag themes: worldview themes per sentence, rolled up to the document.
 
 The tagger (``worldview.themes.load_tagger()``, loaded once per process by the caller) fills each
 body sentence's ``themes`` in place and returns the document themes with references to the

@@ -1,4 +1,4 @@
-"""Step 7: every record is checked against the published JSON Schema before it leaves."""
+"""Validate: every record is checked against the published JSON Schema before it leaves."""
 
 from __future__ import annotations
 

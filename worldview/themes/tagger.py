@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from worldview.errors import ModelUnavailableError
-from worldview.extract.segment import split_sentences
+from worldview.extract.sentences import split_sentences
 from worldview.record import Content, DocumentTheme, SentenceRef, SentenceTheme
 from worldview.themes.classifier import ThemeClassifier, sentence_features
 from worldview.themes.encoder import Encoder

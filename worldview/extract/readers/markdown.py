@@ -6,11 +6,14 @@ end a sentence are separate blocks, a first short line without ``#`` is still th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from worldview.document import Block, BlockKind, MarkupHints, Role
 from worldview.extract.readers.text import lines_are_separate, looks_like_heading, squash
 
+# YAML front matter, whatever its lines hold: the YAML parser judges it (``detect_format`` asks
+# for "key: value" lines, since there a "---" rule over prose must not make a text Markdown).
 FRONT_MATTER = re.compile(r"\A\s*---\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 TAG = re.compile(r"<[^>]*>")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -126,46 +129,115 @@ def _defuse_brackets(text: str) -> str:
     return "\n\n".join(chunks)
 
 
+@dataclass(slots=True)
+class _Reader:
+    """The blocks read so far and where the token stream is: in a heading, a list, a quote."""
+
+    blocks: list[Block] = field(default_factory=list)
+    heading_level: int = 0
+    list_depth: int = 0
+    in_item: bool = False
+    quote_depth: int = 0
+    quote_parts: list[str] = field(default_factory=list)
+
+    def heading_open(self, token) -> None:
+        self.heading_level = int(token.tag[1])
+
+    def heading_close(self, token) -> None:
+        self.heading_level = 0
+
+    def list_open(self, token) -> None:
+        self.list_depth += 1
+
+    def list_close(self, token) -> None:
+        self.list_depth -= 1
+
+    def item_open(self, token) -> None:
+        self.in_item = True
+
+    def item_close(self, token) -> None:
+        self.in_item = False
+
+    def quote_open(self, token) -> None:
+        self.quote_depth += 1
+
+    def quote_close(self, token) -> None:
+        """A blockquote's paragraphs become one quote block when the outermost quote closes."""
+        self.quote_depth -= 1
+        if self.quote_depth == 0 and self.quote_parts:
+            self.blocks.append(Block(BlockKind.QUOTE, squash(" ".join(self.quote_parts))))
+            self.quote_parts = []
+
+    def html_block(self, token) -> None:
+        content = squash(TAG.sub(" ", HTML_COMMENT.sub(" ", token.content)))
+        if content and not token.content.lstrip().lower().startswith(("<script", "<style")):
+            self.blocks.append(Block(BlockKind.PARAGRAPH, content))
+
+    def inline(self, token) -> None:
+        raw, images, emphasised = _inline_text(token)
+        if self.quote_depth and not self.heading_level and not self.in_item and not images:
+            self.quote_parts.append(raw)
+            return
+        for src, alt, title in images:
+            self.blocks.append(
+                Block(BlockKind.IMAGE, squash(title or ""), src=src or None, alt=alt or None)
+            )
+        text = squash(raw)
+        if not text:
+            return
+        if self.heading_level:
+            self._add_heading(text)
+        elif self.in_item:
+            self.blocks.append(Block(BlockKind.LIST_ITEM, text, level=self.list_depth))
+        else:
+            self._add_paragraph(raw, text, bool(images), emphasised)
+
+    def _add_heading(self, text: str) -> None:
+        first_h1 = self.heading_level == 1 and not any(b.role == Role.TITLE for b in self.blocks)
+        role = Role.TITLE if first_h1 else None
+        self.blocks.append(Block(BlockKind.HEADING, text, level=self.heading_level, role=role))
+
+    def _add_paragraph(self, raw: str, text: str, with_images: bool, emphasised: bool) -> None:
+        blocks = self.blocks
+        if with_images:
+            blocks[-1].text = text  # text beside an image in the same paragraph is its caption
+        elif emphasised and blocks and blocks[-1].kind == BlockKind.IMAGE and not blocks[-1].text:
+            blocks[-1].text = text
+        else:
+            role = Role.EMPHASIS if emphasised else None
+            lines = [squash(line) for line in raw.split("\n") if line.strip()]
+            # Short lines that each end a sentence (a byline over a date, a repeated caption) are
+            # separate blocks; wrapped prose is one paragraph.
+            if lines_are_separate(lines) and max(map(len, lines)) < 300:
+                blocks.extend(Block(BlockKind.PARAGRAPH, line, role=role) for line in lines)
+            else:
+                blocks.append(Block(BlockKind.PARAGRAPH, text, role=role))
+
+
+# One handler per kind of token; the others (paragraph_open, fences' wrappers, ...) carry no text.
+TOKEN_HANDLERS = {
+    "heading_open": _Reader.heading_open,
+    "heading_close": _Reader.heading_close,
+    "bullet_list_open": _Reader.list_open,
+    "ordered_list_open": _Reader.list_open,
+    "bullet_list_close": _Reader.list_close,
+    "ordered_list_close": _Reader.list_close,
+    "list_item_open": _Reader.item_open,
+    "list_item_close": _Reader.item_close,
+    "blockquote_open": _Reader.quote_open,
+    "blockquote_close": _Reader.quote_close,
+    "html_block": _Reader.html_block,
+    "inline": _Reader.inline,
+}
+
+
 def markdown_to_blocks(text: str) -> tuple[list[Block], MarkupHints]:
     hints, body = _front_matter(text)
-    tokens = _markdown_parser().parse(_defuse_brackets(body))
-    blocks: list[Block] = []
-    list_depth = 0
-    in_item = False
-    quote_depth = 0
-    quote_parts: list[str] = []
-    heading_level = 0
-    for token in tokens:
-        kind = token.type
-        if kind == "heading_open":
-            heading_level = int(token.tag[1])
-        elif kind == "heading_close":
-            heading_level = 0
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
-        elif kind == "list_item_open":
-            in_item = True
-        elif kind == "list_item_close":
-            in_item = False
-        elif kind == "blockquote_open":
-            quote_depth += 1
-        elif kind == "blockquote_close":
-            quote_depth -= 1
-            if quote_depth == 0 and quote_parts:
-                blocks.append(Block(BlockKind.QUOTE, squash(" ".join(quote_parts))))
-                quote_parts = []
-        elif kind == "html_block":
-            content = squash(TAG.sub(" ", HTML_COMMENT.sub(" ", token.content)))
-            if content and not token.content.lstrip().lower().startswith(("<script", "<style")):
-                blocks.append(Block(BlockKind.PARAGRAPH, content))
-        elif kind == "inline":
-            raw, images, emphasised = _inline_text(token)
-            if quote_depth and not heading_level and not in_item and not images:
-                quote_parts.append(raw)
-            else:
-                _add_inline(blocks, raw, images, emphasised, heading_level, list_depth, in_item)
+    reader = _Reader()
+    for token in _markdown_parser().parse(_defuse_brackets(body)):
+        if handler := TOKEN_HANDLERS.get(token.type):
+            handler(reader, token)
+    blocks = reader.blocks
     # Markdown written like plain text: a first short line with no "#" is still the title.
     first = blocks[0] if blocks else None
     if (
@@ -177,34 +249,3 @@ def markdown_to_blocks(text: str) -> tuple[list[Block], MarkupHints]:
     ):
         blocks[0] = Block(BlockKind.HEADING, first.text, level=1, role=Role.TITLE)
     return blocks, hints
-
-
-def _add_inline(blocks, raw, images, emphasised, heading_level, list_depth, in_item) -> None:
-    text = squash(raw)
-    for src, alt, title in images:
-        blocks.append(Block(BlockKind.IMAGE, squash(title or ""), src=src or None, alt=alt or None))
-    if not text:
-        return
-    if heading_level:
-        role = (
-            Role.TITLE
-            if heading_level == 1 and not any(b.role == Role.TITLE for b in blocks)
-            else None
-        )
-        blocks.append(Block(BlockKind.HEADING, text, level=heading_level, role=role))
-    elif in_item:
-        blocks.append(Block(BlockKind.LIST_ITEM, text, level=list_depth))
-    elif images:
-        # Text beside an image in the same paragraph is its caption.
-        blocks[-1].text = text
-    elif emphasised and blocks and blocks[-1].kind == BlockKind.IMAGE and not blocks[-1].text:
-        blocks[-1].text = text
-    else:
-        role = Role.EMPHASIS if emphasised else None
-        lines = [squash(line) for line in raw.split("\n") if line.strip()]
-        # Short lines that each end a sentence (a byline over a date, a repeated caption) are
-        # separate blocks; wrapped prose is one paragraph.
-        if lines_are_separate(lines) and max(map(len, lines)) < 300:
-            blocks.extend(Block(BlockKind.PARAGRAPH, line, role=role) for line in lines)
-        else:
-            blocks.append(Block(BlockKind.PARAGRAPH, text, role=role))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 from worldview.document import Block, BlockKind, Role
-from worldview.extract.dates import MONTH
+from worldview.extract.rules.dates import MONTH
+from worldview.extract.rules.people import FRONT_LINE
+from worldview.extract.rules.sections import FULL_STOP_INSIDE, SENTENCE_END
 
 BLANK_LINES = re.compile(r"\n[ \t\f\v\u00a0]*\n")
 # "2. Oktober 2025" is a German date, not item 2 of a numbered list.
@@ -19,9 +21,6 @@ BULLET = re.compile(
     rf"^\s*(?:[•●◦▪▸►‣∙·*+\-–—]|\d{{1,3}}[.)](?!\s+{MONTH}\s+\d{{4}}))\s+(?=\S)", re.I
 )
 SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
-# A full stop after a word inside the line: two sentences ("A caption. (Credit)"), not a heading.
-INNER_SENTENCE_END = re.compile(r"[a-z]{2}\.\s")
 HEADING_MAX_CHARS = 160
 HEADING_MAX_WORDS = 20
 TITLE_MAX_CHARS = 250
@@ -41,15 +40,9 @@ def looks_like_heading(line: str, *, as_title: bool = False) -> bool:
         return False
     if line.endswith("?") or line.endswith("!"):
         return as_title or len(line.split()) <= 10
-    if SENTENCE_END.search(line) or INNER_SENTENCE_END.search(line):
+    if SENTENCE_END.search(line) or FULL_STOP_INSIDE.search(line):
         return False
     return line[0].isupper() or line[0].isdigit() or not line[0].isalpha()
-
-
-# Lines that open a front-matter item: "By ...", "Published: ...", "Updated ...".
-FRONT_LINE = re.compile(
-    r"^(?:By|BY|Written by|Published|PUBLISHED|Updated|UPDATED|Posted|Date|Von|Par|Por)\b"
-)
 
 
 def lines_are_separate(lines: list[str]) -> bool:
