@@ -10,9 +10,6 @@ import datetime
 import re
 
 from worldview.extract.rules.dates import (
-    DATE_IN_TEXT as DATE_IN_TEXT,  # readers.html finds datelines with ``dates.DATE_IN_TEXT``
-)
-from worldview.extract.rules.dates import (
     DAY_MONTH_YEAR,
     ISO_DATE,
     MONTH_DAY_YEAR,

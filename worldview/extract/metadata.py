@@ -120,10 +120,7 @@ def _is_byline_organisation(part: str, after_role: bool) -> bool:
 
 def _strip_honorific(name: str) -> str:
     """ "Dr. Jane Roe", "Amb. (ret.) John Doe" -> the name alone, in every source alike."""
-    previous = None
-    while previous != name:
-        previous, name = name, HONORIFIC.sub("", name)
-    return name
+    return HONORIFIC.sub("", name)
 
 
 def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:

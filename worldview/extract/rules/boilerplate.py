@@ -9,6 +9,33 @@ import re
 
 # --- interface text lines ---------------------------------------------------------------------
 
+# A line that is one interface label and nothing else: "Advertisement", "Read more", "5 comments"
+# (the HTML reader drops these while it reads, on lines shorter than INTERFACE_LABEL_MAX_CHARS).
+INTERFACE_LABEL = re.compile(
+    r"^(advertisement|advertising|sponsored|share( this( article| page| story)?)?|print|email|"
+    r"e-?mail this|read more|continue reading|skip to (main )?content|related( articles| content)?"
+    r"|tags?|topics?|follow us|sign up|subscribe( now)?|listen( to this article)?|loading\.*|"
+    r"back to top|copy link|link copied|download( pdf)?|save|comments?|\d+ comments?|"
+    r"see also|more on this topic|facebook|twitter|linkedin|whatsapp|x)\W*$",
+    re.I,
+)
+INTERFACE_LABEL_MAX_CHARS = 40
+# Lines made only of article-tool and label words ("Adjust | Print", "Reuse this content",
+# "Tagged:", "HIDE CAPTION", a video length "03:29", gallery counters "< 1 2 3 >").
+TOOL_WORDS = (
+    r"share|print|e-?mail|comments?|\d+ comments?|view comments|leave a comment|adjust|save|"
+    r"bookmark|reuse this content|reprints?( (and|&) permissions)?|explore further|"
+    r"(hide|show) caption|tagged|filed under|categor(y|ies)|tags?|topics?|copy link|listen|"
+    r"watch video|play video|read later|font size|text size|gift (this )?article|"
+    r"\d{1,2}:\d{2}|(back )?to (the )?home ?page|zur startseite|retour à l'accueil"
+)
+TOOL_LINE = re.compile(
+    rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$|"
+    r"^[-–—\s]*(?:\d{1,2}:\d{2}\s*[-–—]?\s*)?source:\s*[\w .&/-]{1,30}$",
+    re.I,
+)
+TOOL_LINE_MAX_CHARS = 80
+
 SHARE_TARGETS = r"facebook|twitter|x|linkedin|email|whatsapp|telegram|reddit|print"
 # A whole block that is interface text, not article text (tested on short blocks only).
 INTERFACE_TEXT = re.compile(

@@ -83,3 +83,9 @@ CLOCK_TIME = re.compile(
     r"\b(?:\d{1,2}:\d{2}|\d{4}\s*(?:GMT|UTC|[A-Z]{2,4}T)\b|\d{1,2}\s*[ap]\.?m\b)", re.I
 )
 UPDATED_MARK = re.compile(r"\b(?:updated|modified|revised)\b", re.I)
+# A labelled date line in HTML: "Date: 19.01.2020", "Veröffentlicht am 3. März 2024".
+LABEL_DATE = re.compile(
+    r"^(?:date|published(?: on)?|posted(?: on)?|datum|veröffentlicht(?: am)?|publié(?: le)?|"
+    r"publicado(?: el)?)\s*:?\s+(?P<value>.{6,40})$",
+    re.I,
+)

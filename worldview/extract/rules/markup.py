@@ -229,8 +229,6 @@ HOST_WORDS = {"www", "com", "org", "net", "edu", "gov"}  # not a site's name in 
 
 # --- people -----------------------------------------------------------------------------------
 
-NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*|\s+\|\s+)\s*", re.I)
-NAME_PARTICLES = {"de", "van", "von", "der", "al", "bin", "la", "le", "da", "di", "du"}
 
 # --- label lines ------------------------------------------------------------------------------
 
@@ -242,67 +240,3 @@ FACT_LABEL = re.compile(
     re.I,
 )
 SENTENCE_END = (".", "!", "?", "”", '"', ":")
-
-# Shared concepts, HTML copies (merged with the text side's in a later step)
-
-TAKEAWAYS_HEADING = re.compile(
-    r"^(key (takeaways|points|findings|judg(e)?ments|messages|insights)|takeaways|highlights|"
-    r"at a glance|in brief|tl;? ?dr|main points|summary points)\W*$",
-    re.I,
-)
-HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|amb|ambassador|sir|dame)\.?\s+", re.I)
-NOT_A_NAME = re.compile(
-    r"(https?:|www\.|@|\.com\b|^(admin|administrator|staff|editor|editors|guest|team|user|"
-    r"anonymous|unknown|none|null)$)",
-    re.I,
-)
-NOT_PERSON_WORDS = re.compile(
-    r"\b(fellow|director|senior|professor|editor|correspondent|analyst|program|programme|center|"
-    r"centre|institute|university|staff|reporter|contributor|president|chair|department|research|"
-    r"associate|team|news|desk|council|foundation|agency|press|reuters|updated|published|posted|"
-    r"minutes?|min|read|views?|ago|share|follow|email|the|of|for|about)\b",
-    re.I,
-)
-# "Jane Doe, Senior Fellow": the part after the comma is a job, not a second author.
-JOB_TITLE = re.compile(
-    r"\b(fellow|director|professor|editor|correspondent|analyst|reporter|contributor|president|"
-    r"chair|staff|desk|researcher|associate|intern|writer|columnist|programme|program)s?\b",
-    re.I,
-)
-BOILERPLATE_LINE = re.compile(
-    r"^(advertisement|advertising|sponsored|share( this( article| page| story)?)?|print|email|"
-    r"e-?mail this|read more|continue reading|skip to (main )?content|related( articles| content)?"
-    r"|tags?|topics?|follow us|sign up|subscribe( now)?|listen( to this article)?|loading\.*|"
-    r"back to top|copy link|link copied|download( pdf)?|save|comments?|\d+ comments?|"
-    r"see also|more on this topic|facebook|twitter|linkedin|whatsapp|x)\W*$",
-    re.I,
-)
-# Lines made only of article-tool and label words ("Adjust | Print", "Reuse this content",
-# "Tagged:", "HIDE CAPTION", a video length "03:29", gallery counters "< 1 2 3 >").
-TOOL_WORDS = (
-    r"share|print|e-?mail|comments?|\d+ comments?|view comments|leave a comment|adjust|save|"
-    r"bookmark|reuse this content|reprints?( (and|&) permissions)?|explore further|"
-    r"(hide|show) caption|tagged|filed under|categor(y|ies)|tags?|topics?|copy link|listen|"
-    r"watch video|play video|read later|font size|text size|gift (this )?article|"
-    r"\d{1,2}:\d{2}|(back )?to (the )?home ?page|zur startseite|retour à l'accueil"
-)
-TOOL_LINE = re.compile(
-    rf"^(?:\W*(?:{TOOL_WORDS})\b\W*)+$|^\d{{1,2}}:\d{{2}}(?::\d{{2}})?$|^[\d\s<>«»‹›←→|/.,-]+$|"
-    r"^[-–—\s]*(?:\d{1,2}:\d{2}\s*[-–—]?\s*)?source:\s*[\w .&/-]{1,30}$",
-    re.I,
-)
-# A fact box of label/value pairs: "<strong>Author</strong> Jane Doe", "Date: 19.01.2020".
-LABEL_AUTHOR = re.compile(
-    r"^(?:authors?|autor(?:in|en)?|auteur(?:e|s)?|written by|words by)\s*:?\s+(?P<value>.+)$",
-    re.I,
-)
-LABEL_DATE = re.compile(
-    r"^(?:date|published(?: on)?|posted(?: on)?|datum|veröffentlicht(?: am)?|publié(?: le)?|"
-    r"publicado(?: el)?)\s*:?\s+(?P<value>.{6,40})$",
-    re.I,
-)
-BY_PREFIX = re.compile(
-    r"^\s*(?:written\s+|words\s+|posted\s+|published\s+)?(?:by|von|par|por)[\s:]+(?=\S)", re.I
-)
-# A dateline or byline that states an update, not the publication ("Updated May 3, 2025").
-UPDATE_MENTION = re.compile(r"updated|modified|revised", re.I)

@@ -17,11 +17,21 @@ def _words(text: str) -> str:
 
 # "by" in the languages we meet.
 BY_WORDS = "by|von|par|por|door"
-BYLINE_LABEL = rf"{BY_WORDS}|written\s+by|words\s+by|authors?\s*:|autor(?:in|en)?\s*:|auteurs?\s*:"
+# "Author", "Autorin", "Auteurs": the word a label or a fact box puts before the names.
+AUTHOR_WORDS = r"authors?|autor(?:in|en)?|auteur(?:e|s)?"
+BYLINE_LABEL = rf"{BY_WORDS}|written\s+by|words\s+by|(?:{AUTHOR_WORDS})\s*:"
 # "By Jane Roe and John Doe | March 3, 2024": the label, then the names (and what follows).
 BYLINE = re.compile(rf"^(?:{BYLINE_LABEL})\s+(?P<names>\S.{{1,300}})$", re.I)
 # The start of a byline, for a quick test on any block: the label, then a letter.
 BYLINE_START = re.compile(rf"^(?:{BYLINE_LABEL})\s+[A-Z]", re.I)
+# A labelled author line in HTML: "<strong>Author</strong> Jane Doe", "Written by: Jane Doe".
+LABEL_AUTHOR = re.compile(
+    rf"^(?:{AUTHOR_WORDS}|written\s+by|words\s+by)\s*:?\s+(?P<value>.+)$", re.I
+)
+# The "by" in front of a name taken from markup ("Posted by: Jane Doe"), to strip.
+BY_PREFIX = re.compile(
+    rf"^\s*(?:written\s+|words\s+|posted\s+|published\s+)?(?:{BY_WORDS})[\s:]+(?=\S)", re.I
+)
 # "By" standing alone (its name went to another element). Italian "di" and Swedish "av" count
 # only alone: before a capital they start names and words too often ("Di Maio").
 BY_LABEL = re.compile(rf"^(?:(?:posted|written)\s+)?(?:{BY_WORDS}|di|av)\s*:?$", re.I)
@@ -53,8 +63,8 @@ HONORIFIC_WORDS = _words(
     """dr prof professor amb ambassador gen general col colonel lt maj adm admiral sen senator
     rep mr mrs ms mx sir dame rev hon dott ing"""
 )
-# "Dr. Jane Roe", "(ret.) John Doe": what comes off the front of a name.
-HONORIFIC = re.compile(rf"^(?:{HONORIFIC_WORDS})\.?\s+(?=\S)|^{_RETIRED_MARK}\s+", re.I)
+# "Dr. Jane Roe", "Amb. (ret.) John Doe": what comes off the front of a name, in one pass.
+HONORIFIC = re.compile(rf"^(?:(?:{HONORIFIC_WORDS})\.?\s+|{_RETIRED_MARK}\s+)+(?=\S)", re.I)
 RETIRED = re.compile(rf"\s*{_RETIRED_MARK}", re.I)
 
 # --- name words and not-a-name words ----------------------------------------------------------
@@ -69,6 +79,7 @@ _PERSON_SHORT = rf"(?:{_FORENAME}\s+){{1,3}}{_SURNAME}"
 # kept, a change of behaviour left for its own commit.
 NAME_RUN = re.compile(rf"(?:{_SURNAME}\.?\s+){{1,3}}{_SURNAME}")
 # Lower-case particles inside a person's name: "Ursula von der Leyen", "Mohammed bin Salman".
+NAME_PARTICLE_WORDS = frozenset("de da van von der di du la le bin al el".split())
 NAME_PARTICLES = _words("de da van von der di du la le bin al el")
 # One word of a line that may be names alone: capitalised with a full stop only at its end (an
 # initial, "J."), or a particle; "FT.com" in "Search FT.com" is no name.
@@ -78,9 +89,9 @@ BYLINE_NAME_WORD = re.compile(rf"^[A-Z][\w’'.\-]*$|^(?:{NAME_PARTICLES})$")
 _AND_WORDS = "and|und|et"
 # What separates the names on a name line: "Jane Roe and John Doe", "Anna Berg | Piotr Nowak".
 NAME_LINE_SPLIT = re.compile(rf"[\s,|·•/&]+|\b(?:{_AND_WORDS})\b", re.I)
-# What separates the names in a byline: "A, B and C", "A & B", "A; B".
+# What separates the names in a byline: "A, B and C", "A & B", "A; B", "A | B".
 NAME_SEPARATORS = re.compile(
-    rf"\s*(?:,\s*(?:and\s+)?|\s+(?:{_AND_WORDS})\s+|\s*&\s*|\s*;\s*)\s*", re.I
+    rf"\s*(?:,\s*(?:and\s+|&\s*)?|\s+(?:{_AND_WORDS})\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*", re.I
 )
 # Capitalised words that put a line among headlines and labels, not names: title-case function
 # words, and the places and topics of this domain ("How Russia Sees the West").
@@ -102,6 +113,12 @@ TOPIC_WORDS = frozenset(
     information disinformation warfare conflict crisis eurasia eurasian ukraine belarus china
     iran syria europe european nato soviet history future""".split()
 )
+# An author value that names no person at all: a URL, an @handle, a placeholder account.
+PLACEHOLDER_AUTHOR = re.compile(
+    r"(https?:|www\.|@|\.com\b|^(admin|administrator|staff|editor|editors|guest|team|user|"
+    r"anonymous|unknown|none|null)$)",
+    re.I,
+)
 # Words that make a part of a byline a role, an organisation, a publication or interface text,
 # not a person ("Senior Fellow", "Carnegie Endowment", "News Desk", "5 minutes read"). Its own
 # list, not JOB_TITLE and ORGANISATION_WORD: it is tested on the would-be name itself, so it
@@ -115,7 +132,7 @@ NOT_A_NAME = re.compile(
     r"office|times|post|journal|review|magazine|network|media|club|bank|company|updated|"
     r"published|posted|minutes?|read|share|follow|email|online|daily|weekly|tribune|gazette|"
     r"herald|radio|tv|television|broadcasting|newsroom|editors|editorial|wire|archives?|"
-    r"admin|administrator|guest|anonymous)\b",
+    r"admin|administrator|guest|anonymous|reuters|min|views?|ago|the|of|for|about)\b",
     re.I,
 )
 
@@ -127,7 +144,8 @@ JOB_TITLE = re.compile(
     r"\b(?:fellow|scholar|director|professor|analyst|researcher|expert|editor|journalist|"
     r"correspondent|diplomat|ambassador|author|writer|associate|chair|president|head|lecturer|"
     r"manager|officer|adviser|advisor|specialist|student|candidate|member|founder|partner|"
-    r"consultant|columnist|contributor|reporter|economist|historian|scientist|lawyer|dean)s?\b",
+    r"consultant|columnist|contributor|reporter|economist|historian|scientist|lawyer|dean|"
+    r"staff|desk|intern|programme|program)s?\b",
     re.I,
 )
 ORGANISATION_WORD = re.compile(

@@ -9,12 +9,13 @@ import re
 
 # --- key takeaways ----------------------------------------------------------------------------
 
-TAKEAWAYS_HEADING = re.compile(
-    r"^(?:key\s+(?:takeaways?|points?|findings?|judg(?:e)?ments?|messages?|facts?)|takeaways?|"
-    r"highlights?|in\s+brief|at\s+a\s+glance|main\s+points?|the\s+bottom\s+line|bottom\s+line|"
-    r"tl;?dr|what\s+you\s+need\s+to\s+know|summary\s+points?)\s*:?$",
-    re.I,
+# The label of a key-takeaways box or list, in every format ("Key Insights", "At a glance").
+TAKEAWAYS_LABELS = (
+    r"key\s+(?:takeaways?|points?|findings?|judg(?:e)?ments?|messages?|facts?|insights?)|"
+    r"takeaways?|highlights?|in\s+brief|at\s+a\s+glance|main\s+points?|(?:the\s+)?bottom\s+line|"
+    r"tl;?\s?dr|what\s+you\s+need\s+to\s+know|summary\s+points?"
 )
+TAKEAWAYS_HEADING = re.compile(rf"^(?:{TAKEAWAYS_LABELS})\W*$", re.I)
 # Labels that also title ordinary sections ("Summary", "Conclusions"): takeaways only over a list.
 TAKEAWAYS_IF_LIST = re.compile(
     r"^(?:(?:executive\s+)?summary|(?:key\s+|main\s+)?conclusions?|recommendations)\s*:?$", re.I

@@ -22,8 +22,8 @@ from worldview.extract.rules.markup import (
     ROLE_BYLINE,
     ROLE_DATELINE,
     SUBHEADINGS,
-    TAKEAWAYS_HEADING,
 )
+from worldview.extract.rules.sections import TAKEAWAYS_HEADING
 
 MAX_BLOCK_DEPTH = 256
 NESTING_SCAN_MIN_TAGS = 1000  # below this, even the worst nesting costs milliseconds

@@ -49,17 +49,20 @@ from worldview.extract.readers.html.teasers import (
     is_link_teaser,
     is_teaser_heading,
 )
+from worldview.extract.rules.boilerplate import (
+    INTERFACE_LABEL,
+    INTERFACE_LABEL_MAX_CHARS,
+    TOOL_LINE,
+    TOOL_LINE_MAX_CHARS,
+)
 from worldview.extract.rules.markup import (
     BLOCK_SELECTOR,
-    BOILERPLATE_LINE,
     BOLD_HEADING_LEVEL,
-    BY_PREFIX,
     CAPTION_MAX_CHARS,
     CREDIT_MAX_CHARS,
     HEADING_LEVELS,
     INLINE_TAGS,
     LIST_TAGS,
-    NOT_PERSON_WORDS,
     PARAGRAPH_TAGS,
     PHOTO_BY,
     PUBLICATION_TYPES,
@@ -69,9 +72,9 @@ from worldview.extract.rules.markup import (
     ROLE_MAX_CHARS,
     SPAN_ROLES,
     TAG_LINE,
-    TAKEAWAYS_HEADING,
-    TOOL_LINE,
 )
+from worldview.extract.rules.people import BY_PREFIX, NOT_A_NAME
+from worldview.extract.rules.sections import TAKEAWAYS_HEADING
 
 METADATA_ROLES = frozenset({Role.BYLINE, Role.DATELINE, Role.BIO})
 HEADING_ROLES = frozenset({Role.SUBTITLE, Role.KICKER, Role.BYLINE, Role.DATELINE})
@@ -426,7 +429,7 @@ class Emitter:
             rest = rest.replace(name, " ")
         # Linked names beside job titles or run together: rebuild "By A, B and C".
         glued = len(names) >= 2 and not re.search(r",|\band\b|&", text)
-        if names and (glued or NOT_PERSON_WORDS.search(rest) or re.search(r"\d", rest)):
+        if names and (glued or NOT_A_NAME.search(rest) or re.search(r"\d", rest)):
             return byline(names)
         return text
 
@@ -484,9 +487,9 @@ class Emitter:
     def _plain_line_kept(self, block: Block) -> bool:
         """Drop interface lines; a label/value line or a line above the body may get a role."""
         text = block.text
-        if len(text) < 40 and BOILERPLATE_LINE.match(text):
+        if len(text) < INTERFACE_LABEL_MAX_CHARS and INTERFACE_LABEL.match(text):
             return False
-        if len(text) < 80 and TOOL_LINE.match(text):
+        if len(text) < TOOL_LINE_MAX_CHARS and TOOL_LINE.match(text):
             return False
         if len(text) < 300 and TAG_LINE.match(text):
             return False

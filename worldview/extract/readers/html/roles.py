@@ -9,19 +9,18 @@ from functools import lru_cache
 from selectolax.lexbor import LexborNode
 
 from worldview.document import Role
-from worldview.extract import dates
 from worldview.extract.readers.html.nodes import classes
 from worldview.extract.readers.html.page_hints import parse_date
 from worldview.extract.readers.html.people import all_people, split_people
+from worldview.extract.rules.dates import DATE_IN_TEXT, LABEL_DATE
 from worldview.extract.rules.markup import (
     CLASS_ROLES,
     ITEMPROP_ROLES,
-    LABEL_AUTHOR,
-    LABEL_DATE,
     ROLE_CREDIT,
     SENTENCE_END,
     UPDATE_WORDS,
 )
+from worldview.extract.rules.people import LABEL_AUTHOR
 
 
 def role_of(node: LexborNode) -> Role | None:
@@ -72,5 +71,5 @@ def leads_with_date(text: str) -> bool:
     if text.endswith(SENTENCE_END):
         return False
     head = text[:40]
-    m = dates.DATE_IN_TEXT.search(head)
+    m = DATE_IN_TEXT.search(head)
     return bool(m and m.start() <= 15 and parse_date(m[0]))

@@ -20,13 +20,13 @@ from worldview.extract.readers.html.page_hints import (
 from worldview.extract.readers.html.people import all_people, looks_like_person, split_people
 from worldview.extract.readers.html.roles import is_update, role_of
 from worldview.extract.readers.html.teasers import in_teaser
+from worldview.extract.rules.dates import UPDATED_MARK
 from worldview.extract.rules.markup import (
     FACT_LABEL,
     LD_PUBLICATION_TYPES,
     PUBLICATION_TYPES,
     PUBLISHED_MARK,
     TITLE_SEPARATOR,
-    UPDATE_MENTION,
 )
 
 MAX_FACT_LABELS = 300
@@ -52,7 +52,7 @@ def finish_hints(
         candidates += [
             b.text
             for b in blocks
-            if b.role in {Role.DATELINE, Role.BYLINE} and not UPDATE_MENTION.search(b.text)
+            if b.role in {Role.DATELINE, Role.BYLINE} and not UPDATED_MARK.search(b.text)
         ]
         hints.published = next(filter(None, map(parse_date, candidates)), None)
     for kicker in emitter.kickers if emitter is not None else ():
