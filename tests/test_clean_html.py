@@ -817,3 +817,18 @@ def test_date_header_above_the_post_but_not_a_teasers_date():
     page = "<body><h2 class='date-header'><span>Friday, March 8, 2019</span></h2>" + post
     assert html_to_blocks(page + teaser)[1].published == "2019-03-08"
     assert html_to_blocks("<body>" + post + teaser)[1].published is None
+
+
+def test_malformed_json_ld_ids_and_a_valueless_canonical_are_read_not_crashed_on():
+    """An "@id" may be any JSON value (a list here) and an attribute may have no value."""
+    body = "Moscow has spent a decade building leverage over its neighbours. " * 5
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "A Title Here", "author": [{"@id": ["x"]}, "Jane Roe"], '
+        '"publisher": {"@id": [1]}}</script><link rel=canonical href></head>'
+        f"<body><article><h1>A Title Here</h1><p>{body}</p></article></body></html>"
+    )
+    blocks, hints, _ = html_to_blocks(page)
+    assert hints.title == "A Title Here"
+    assert hints.authors == ["Jane Roe"]
+    assert hints.canonical_url is None

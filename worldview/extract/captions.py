@@ -75,7 +75,9 @@ def looks_like_caption(text: str) -> bool:
     if not match:
         return False
     credit = match.group("credit")
-    return "/" in credit or CREDIT_LABEL_START.match(text[len(match["caption"]) :].strip(" (["))
+    return "/" in credit or bool(
+        CREDIT_LABEL_START.match(text[len(match["caption"]) :].strip(" (["))
+    )
 
 
 def is_caption_after_image(blocks: list[Block], i: int) -> bool:

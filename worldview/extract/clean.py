@@ -310,9 +310,9 @@ def lift_kicker(doc: CleanedDocument) -> None:
     title_at = next((i for i, b in enumerate(blocks[:6]) if b.role == Role.TITLE), None)
     if title_at is None:
         return
-    if title_at > 0 and KICKER.match(blocks[title_at - 1].text):
+    if title_at > 0 and (kicker := KICKER.match(blocks[title_at - 1].text)):
         kicker_at = title_at - 1
-    elif KICKER.match(blocks[title_at].text):
+    elif kicker := KICKER.match(blocks[title_at].text):
         headline_at = next(
             (
                 j
@@ -328,7 +328,7 @@ def lift_kicker(doc: CleanedDocument) -> None:
         blocks[headline_at] = Block(BlockKind.HEADING, headline.text, level=1, role=Role.TITLE)
     else:
         return
-    label = KICKER.match(blocks[kicker_at].text).group("type")
+    label = kicker.group("type")
     doc.publication_type = doc.publication_type or (label.title() if label.isupper() else label)
     del blocks[kicker_at]
 

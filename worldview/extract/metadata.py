@@ -126,7 +126,7 @@ def _strip_honorific(name: str) -> str:
 def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
     """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"."""
     at = bio.find(name) if name else -1
-    text = bio[at + len(name) :] if 0 <= at <= 30 else bio  # past "Dr. Jane Roe"
+    text = bio[at + len(name) :] if name and 0 <= at <= 30 else bio  # past "Dr. Jane Roe"
     if end := FIRST_SENTENCE_END.search(text):
         text = text[: end.start() + 3]  # the sentence that says what the person is now
     for leads in AFFILIATION_LEADS:
@@ -177,10 +177,10 @@ def _authors(doc: CleanedDocument, segments: Segments) -> list[Author]:
             entries.extend(byline_entries(raw) or ([(name, None)] if name else []))
     bios_by_name: dict[str, str] = {}
     for block in doc.bios:
-        for bio in split_bios(block):
-            match = BIO_NAME.match(bio)
+        for one in split_bios(block):
+            match = BIO_NAME.match(one)
             if match:
-                bios_by_name.setdefault(_strip_honorific(match.group("name").strip()), bio)
+                bios_by_name.setdefault(_strip_honorific(match.group("name").strip()), one)
     if not entries:
         entries = [(name, None) for name in bios_by_name]
     authors: list[Author] = []

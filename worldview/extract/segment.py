@@ -13,6 +13,7 @@ quotations), with offsets into their paragraph; images and captions from ``capti
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from worldview.document import Block, BlockKind, CleanedDocument, Role, Segments
@@ -122,7 +123,10 @@ def _split_glued_header(doc: CleanedDocument) -> None:
 def _is_glued_byline(head: str, byline: str, hint_title: str | None) -> bool:
     """ "Russia as Seen by Ordinary Russians" is a headline: the names must be followed by a
     date or a separator, or the markup's title must end where the byline starts."""
-    after_by = BYLINE.match(byline).group("names")
+    by = BYLINE.match(byline)  # a glued byline's "by Name ..." is always a BYLINE
+    if by is None:
+        return False
+    after_by = by.group("names")
     names = DATE_IN_TEXT.split(after_by)[0]
     names = GLUED_NAMES_END.split(names)[0].strip(" ,")
     marked = names != after_by.strip(" ,") or (
@@ -137,11 +141,9 @@ def _is_h1(block: Block) -> bool:
 
 
 def _repeats_title(text: str, title: str | None) -> bool:
-    return (
-        bool(title)
-        and len(comparison_key(title)) >= 10
-        and comparison_key(title) in comparison_key(text)
-    )
+    if not title:
+        return False
+    return len(comparison_key(title)) >= 10 and comparison_key(title) in comparison_key(text)
 
 
 # --- front matter: bylines, datelines, subtitle -----------------------------------------------
@@ -182,10 +184,10 @@ def _is_name_with_role(text: str) -> bool:
     name, comma, rest = text.partition(",")
     if not comma or len(text) > 160 or len(name.split()) > 4:
         return False
-    return _is_name_line(name) and (JOB_TITLE.search(rest) or ORGANISATION_WORD.search(rest))
+    return _is_name_line(name) and bool(JOB_TITLE.search(rest) or ORGANISATION_WORD.search(rest))
 
 
-def _names_a_bio(text: str, bio_names: set[str]) -> bool:
+def _names_a_bio(text: str, bio_names: AbstractSet[str]) -> bool:
     """A name line whose person has a bio below ("Dr James Nixey" + "James Nixey is ...")."""
     return any(name in text for name in bio_names)
 
@@ -194,7 +196,7 @@ def _next_to_dateline(blocks: list[Block], i: int) -> bool:
     return any(0 <= j < len(blocks) and _is_dateline(blocks[j]) for j in (i - 1, i + 1))
 
 
-def _is_subtitle(blocks: list[Block], i: int, bio_names: set[str] = frozenset()) -> bool:
+def _is_subtitle(blocks: list[Block], i: int, bio_names: AbstractSet[str] = frozenset()) -> bool:
     block = blocks[i]
     if block.role == Role.SUBTITLE:
         return True
@@ -473,7 +475,7 @@ def _add_paragraphs(body: list[_Body], content: Content) -> None:
         )
 
 
-def _subtitle_from_hint(segments: Segments, hint: str | None) -> None:
+def _subtitle_from_hint(segments: Segments, hint: str | None, title: str) -> None:
     """The markup's subtitle, when the text gave none, unless it is the lead or the title."""
     if segments.subtitle is not None or not hint:
         return
@@ -483,8 +485,8 @@ def _subtitle_from_hint(segments: Segments, hint: str | None) -> None:
     if (
         hint
         and comparison_key(hint) not in comparison_key(first)
-        and comparison_key(hint) != comparison_key(segments.title)
-        and not _repeats_title(hint, segments.title)
+        and comparison_key(hint) != comparison_key(title)
+        and not _repeats_title(hint, title)
     ):
         segments.subtitle = hint
 
@@ -511,7 +513,7 @@ def segment(doc: CleanedDocument) -> Segments:
     _add_paragraphs(body, segments.content)
     segments.content.images = walk.images
     # The text's subtitle first; the markup's is a fallback.
-    _subtitle_from_hint(segments, doc.hints.subtitle)
+    _subtitle_from_hint(segments, doc.hints.subtitle, title)
     if not segments.content.paragraphs:
         raise NoArticleError("no article text found: no body paragraphs after cleaning")
     return segments

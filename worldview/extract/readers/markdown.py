@@ -45,11 +45,13 @@ FRONT_MATTER_KEYS = {
 def _markdown_parser():
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-    # Parse every link as a link (the default leaves "[x](javascript:...)" as literal text); the
-    # text keeps only link labels, and image sources are vetted in segment.
-    parser.validateLink = lambda url: True
-    return parser
+    class EveryLinkMarkdownIt(MarkdownIt):
+        # Parse every link as a link (the default leaves "[x](javascript:...)" as literal text);
+        # the text keeps only link labels, and image sources are vetted in segment.
+        def validateLink(self, url: str) -> bool:
+            return True
+
+    return EveryLinkMarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
 def _front_matter(text: str) -> tuple[MarkupHints, str]:

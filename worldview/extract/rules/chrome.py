@@ -199,6 +199,8 @@ CHROME_WEAK = re.compile(
 
 def matched_concept(match: re.Match[str]) -> Chrome:
     """The concept whose word a ``CHROME_STRONG`` or ``CHROME_WEAK`` match found."""
+    if match.lastgroup is None:  # both patterns end in a concept's group: another pattern's match
+        raise ValueError("not a CHROME_STRONG or CHROME_WEAK match")
     return Chrome(match.lastgroup)
 
 

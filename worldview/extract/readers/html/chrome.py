@@ -110,7 +110,7 @@ def _landmarks(body: LexborNode) -> Candidates:
     """Site chrome by tag or ARIA role: nav, asides, site headers and footers."""
     found: Candidates = []
     for node in body.css(chrome.LANDMARK_SELECTOR):
-        tag = node.tag
+        tag = node.tag or ""  # CSS matches are elements, always named ("" matches no tag below)
         role = (node.attributes.get("role") or "").lower()
         if tag == "nav":
             found.append((node, Chrome.NAVIGATION))
@@ -216,7 +216,8 @@ def chrome_verdict(words: str) -> tuple[Chrome, bool] | None:
     """
     strong = chrome.CHROME_STRONG.search(words)
     weak = None if strong else chrome.CHROME_WEAK.search(words)
-    if not (strong or weak):
+    found = strong or weak
+    if found is None:
         return None
     if ROLE_BYLINE.search(words) or ROLE_DATELINE.search(words) or ROLE_BIO.search(words):
         if strong is None or chrome.matched_word(strong).lower().startswith(
@@ -228,7 +229,7 @@ def chrome_verdict(words: str) -> tuple[Chrome, bool] | None:
     hard = strong is not None and not chrome.matched_word(strong).lower().startswith(
         chrome.MODIFIER_WORDS
     )
-    return chrome.matched_concept(strong or weak), hard
+    return chrome.matched_concept(found), hard
 
 
 def _holds_byline(node: LexborNode) -> bool:

@@ -132,7 +132,7 @@ def find_root(body: LexborNode) -> LexborNode | None:
 
 def _enclosing_article(node: LexborNode) -> LexborNode | None:
     """The <article> around the text (it holds the headline, byline and date)."""
-    parent = node
+    parent: LexborNode | None = node
     while parent is not None and parent.tag not in {"body", "html"}:
         if parent.tag == "article":
             return parent

@@ -101,6 +101,7 @@ class _Element:
     """An element being handled: its own role, and the role it has with its container's."""
 
     node: LexborNode
+    tag: str
     frame: _Frame  # its container's
     stack: list[_Frame]
     own: Role | None
@@ -234,8 +235,9 @@ class Emitter:
         own = role_of(node)
         if own is not None and len(node.text()) > ROLE_MAX_CHARS[own]:
             own = None  # a wrapper whose class merely mentions "author", "type", "date" ...
-        element = _Element(node, frame, stack, own, own or frame.role)
-        self.HANDLERS[element_kind(node, node.tag, element.role)](self, element)
+        tag = node.tag or ""  # the walk handles elements only, always named ("" is no known tag)
+        element = _Element(node, tag, frame, stack, own, own or frame.role)
+        self.HANDLERS[element_kind(node, tag, element.role)](self, element)
 
     def flush(self, frame: _Frame) -> None:
         """The text gathered from a container's inline children -> paragraphs."""
@@ -282,7 +284,7 @@ class Emitter:
             # A sentence set as a heading (a lede in <h4>) is prose, not a section title.
             self._add(Block(BlockKind.PARAGRAPH, text))
             return
-        self._add(Block(BlockKind.HEADING, text, level=HEADING_LEVELS[el.node.tag], role=h_role))
+        self._add(Block(BlockKind.HEADING, text, level=HEADING_LEVELS[el.tag], role=h_role))
 
     def image_element(self, el: _Element) -> None:
         self.image(el.node)
@@ -299,8 +301,8 @@ class Emitter:
         return
 
     def caption(self, el: _Element) -> None:
-        if not self._caption_alone(el.node, el.node.tag):
-            self.HANDLERS[flow_kind(el.node.tag, el.role)](self, el)
+        if not self._caption_alone(el.node, el.tag):
+            self.HANDLERS[flow_kind(el.tag, el.role)](self, el)
 
     def metadata(self, el: _Element) -> None:
         if el.own in {Role.BYLINE, Role.DATELINE} and in_teaser(el.node, self.stop_ids):
@@ -333,7 +335,7 @@ class Emitter:
             self.container(el)
 
     def container(self, el: _Element) -> None:
-        tag, frame = el.node.tag, el.frame
+        tag, frame = el.tag, el.frame
         depth = frame.list_depth + (1 if tag in LIST_TAGS else 0)
         in_item = frame.in_item or tag == "li"
         el.stack.append(_Frame(el.node, el.node.iter(include_text=True), el.role, depth, in_item))
@@ -402,7 +404,7 @@ class Emitter:
 
     # -- bylines, datelines, bios ---------------------------------------------------------------
 
-    def _role_text(self, node: LexborNode, role: Role) -> str:
+    def _role_text(self, node: LexborNode, role: Role | None) -> str:
         if role == Role.DATELINE:
             for t in node.css("time[datetime]") if node.tag != "time" else [node]:
                 if not is_update(t):

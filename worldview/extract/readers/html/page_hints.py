@@ -170,8 +170,9 @@ def _ld_people(value, by_id: dict[str, dict]) -> list[str]:
     items = value if isinstance(value, list) else [value]
     people: list[str] = []
     for item in items:
-        if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
-            item = by_id[item["@id"]]
+        ref = item.get("@id") if isinstance(item, dict) and set(item) <= {"@id"} else None
+        if isinstance(ref, str) and ref in by_id:  # an "@id" may be any JSON value
+            item = by_id[ref]
         if isinstance(item, str):
             people += split_people(_unescape(item))
         elif isinstance(item, dict) and not (ld_types(item) & ORG_TYPES):
@@ -219,7 +220,8 @@ def read_page_meta(tree: LexborHTMLParser) -> PageMeta:
         page.title_tag = normalize_space(title.text()) or None
     for link in tree.css("link[rel][href]"):
         if "canonical" in (link.attributes.get("rel") or "").lower().split():
-            page.canonical = link.attributes.get("href").strip()
+            # A bare "href" attribute has no value (None): read like href="", no canonical link.
+            page.canonical = (link.attributes.get("href") or "").strip()
             break
     root = tree.css_first("html")
     if root is not None:
@@ -286,7 +288,8 @@ def hints_from_meta(page: PageMeta) -> MarkupHints:
 def _site_name(page: PageMeta, art: dict, by_id: dict[str, dict]) -> str | None:
     publisher = art.get("publisher")
     if isinstance(publisher, dict) and set(publisher) <= {"@id"}:
-        publisher = by_id.get(publisher.get("@id"))
+        ref = publisher.get("@id")  # the ids of by_id are strings; any other "@id" names none
+        publisher = by_id.get(ref) if isinstance(ref, str) else None
     site = page.first(*SITE_NAME_KEYS) or _ld_text(publisher)
     if not site:
         for node in page.ld_nodes:
