@@ -17,6 +17,8 @@ class Format(StrEnum):
     HTML = "html"
     MARKDOWN = "markdown"
     TEXT = "text"
+    PDF = "pdf"  # binary: read from its bytes (``DecodedText.data``)
+    DOCX = "docx"  # Word (Office Open XML), binary likewise
 
 
 @dataclass(slots=True)
@@ -24,6 +26,14 @@ class DecodedText:
     text: str  # NFC-untouched Unicode, newlines normalised to "\n"
     encoding: str  # codec that decoded the bytes, e.g. "utf-8", "utf-8-sig", "utf-16", "cp1252"
     warnings: list[str] = field(default_factory=list)
+    # A binary document (PDF, Word) is not decoded: its bytes go to its reader ("binary" encoding,
+    # empty text).
+    data: bytes | None = None
+
+    @property
+    def source(self) -> str | bytes:
+        """What detect_format and clean read: the text, or a binary document's bytes."""
+        return self.text if self.data is None else self.data
 
 
 class Role(StrEnum):
@@ -38,6 +48,7 @@ class Role(StrEnum):
     CAPTION = "caption"
     EMPHASIS = "emphasis"  # a paragraph set wholly in italics or bold, e.g. a Markdown dek
     KICKER = "kicker"  # a label over the headline ("Analysis"): the HTML reader drops or lifts it
+    FOOTNOTE = "footnote"  # a footnote or endnote (PDF, Word): clean moves it to ``footnotes``
 
 
 class BlockKind(StrEnum):
@@ -86,6 +97,7 @@ class CleanedDocument:
     publication_type: str | None = None  # from a "PUBLICATION TYPE:" line
     notes: list[str] = field(default_factory=list)  # editor's notes
     warnings: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)  # footnotes and endnotes, mark first
 
 
 @dataclass(slots=True)

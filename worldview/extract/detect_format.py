@@ -1,4 +1,5 @@
-"""The detect-format step: which reader the text needs (HTML, Markdown or plain text), by content.
+"""The detect-format step: which reader the text needs (HTML, Markdown or plain text), by content;
+a binary document's bytes (PDF, Word) by their signature and container (``sniff``).
 
 The file name only breaks ties: a ``.txt`` file full of tags is HTML, a ``.html`` name on plain
 prose is text. HTML shows itself by a doctype or by structural tags near the top; Markdown by
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 from worldview.document import Format
+from worldview.errors import UnsupportedInputError
+from worldview.extract.sniff import document_format
 
 HEAD_CHARS = 8192
 HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
@@ -40,7 +43,12 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
-def detect_format(text: str, filename: str | None = None) -> Format:
+def detect_format(text: str | bytes, filename: str | None = None) -> Format:
+    if isinstance(text, bytes):
+        binary = document_format(text)
+        if binary is None:
+            raise UnsupportedInputError("binary input: not a PDF or Word document")
+        return binary
     head = text[:HEAD_CHARS].lstrip()
     name = (filename or "").lower()
     if HTML_DOCUMENT.search(head[:2048]):

@@ -1,6 +1,7 @@
 """Readers: one per format, each turning decoded text into ``Block``s in reading order plus the
 ``MarkupHints`` the markup states outright. Cleaning, segmentation and metadata work on blocks
-only, so a new format (PDF, Word) is a new reader here and one line in ``read_blocks``.
+only, so a new format is a new reader here and one line in ``read_blocks``. PDF and Word read
+bytes (``DecodedText.data``), the others decoded text.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import re
 
 from worldview.document import Block, Format, MarkupHints
 from worldview.extract.readers import html, markdown, text
+from worldview.extract.readers.docx import docx_to_blocks
+from worldview.extract.readers.pdf import pdf_to_blocks
 
 RAW_CODE_OPEN = re.compile(r"<(script|style|noscript|iframe|template)\b", re.I)
 
@@ -32,8 +35,14 @@ def strip_raw_code(text: str, warnings: list[str]) -> str:
     return "".join(parts)
 
 
-def read_blocks(source: str, fmt: Format) -> tuple[list[Block], MarkupHints, list[str]]:
+def read_blocks(source: str | bytes, fmt: Format) -> tuple[list[Block], MarkupHints, list[str]]:
     """The document's blocks, what its markup states, and warnings about what reading dropped."""
+    if isinstance(source, bytes):
+        if fmt == Format.PDF:
+            return pdf_to_blocks(source)
+        if fmt == Format.DOCX:
+            return docx_to_blocks(source)
+        raise ValueError(f"{fmt} is read from text, not bytes")
     if fmt == Format.HTML:
         return html.html_to_blocks(source)
     warnings: list[str] = []
