@@ -26,6 +26,9 @@ class Recipe:
     # resulting text saved again as UTF-8 ("’" becomes "â€™"). Bytes 0x81/0x8D/0x8F/0x90/0x9D,
     # undefined in cp1252, become the C1 controls a lenient decoder yields for them.
     mojibake: bool = False
+    # 8-bit text a tool appended after the encoded text (written as UTF-8 bytes): in a UTF-16
+    # file it reads as CJK-looking garbage unless the decoder notices.
+    tail: str = ""
 
 
 RECIPES: dict[str, Recipe] = {
@@ -35,6 +38,11 @@ RECIPES: dict[str, Recipe] = {
     "moldova_transnistria.txt": Recipe("cp1252", crlf=True),
     "central_asia_multivector.txt": Recipe("utf-16"),
     "black_sea_grain_corridor.txt": Recipe("utf-8", mojibake=True),
+    "north_south_corridor_iran.txt": Recipe(
+        "utf-16",
+        tail="\nCorrected on 2 April 2025: an earlier version gave the wrong length for the "
+        "Rasht-Astara railway.\n",
+    ),
 }
 
 
@@ -50,7 +58,8 @@ def render(text: str, recipe: Recipe) -> bytes:
         text = cp1252_lenient(text.encode("utf-8"))
     if recipe.crlf:
         text = text.replace("\n", "\r\n")
-    return text.encode(recipe.encoding)  # "utf-16" writes a BOM, "utf-8-sig" too
+    # "utf-16" writes a BOM, "utf-8-sig" too
+    return text.encode(recipe.encoding) + recipe.tail.encode("utf-8")
 
 
 def main(argv: list[str]) -> int:

@@ -408,3 +408,53 @@ def test_one_bio_for_two_authors() -> None:
         ("Marta Kowal", "Baltic Policy Institute"),
         ("Tomas Berg", "Baltic Policy Institute"),
     ]
+
+
+# --- notes on the text's history, citation lines, platform prompts (issue 14) -----------------
+
+NOTES_TEXT = """Russia’s Arctic Gambit
+
+Russia has spent two decades rebuilding its Arctic bases, and the Kremlin now presents the
+region as a frontier of national survival.
+
+This article was updated on 5 June 2025 to include the new fleet figures.
+
+Translated from Russian by Jane Roe.
+
+An earlier version of this article misstated the size of the Northern Fleet.
+
+Thanks for reading The Arctic Letter! Subscribe for free to receive new posts and support my work.
+
+Cite this: Berg, A. (2025), “Russia’s Arctic Gambit”, Nordic Security Institute.
+
+The fleet’s submarines are the core of Russia’s second-strike capability, and the report
+was updated in 2019.
+"""
+
+
+def test_update_correction_and_translation_notes_go_to_notes_and_updated() -> None:
+    doc = clean(NOTES_TEXT, Format.TEXT)
+    body = [b.text for b in doc.blocks]
+    assert doc.notes == [
+        "This article was updated on 5 June 2025 to include the new fleet figures.",
+        "Translated from Russian by Jane Roe.",
+        "An earlier version of this article misstated the size of the Northern Fleet.",
+    ]
+    assert doc.hints.updated == "2025-06-05"
+    assert not any(t.startswith(("Thanks for reading", "Cite this", "Translated")) for t in body)
+    assert body[-1].startswith("The fleet’s submarines")  # "the report was updated" stays
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Suggested citation: Roe, J. (2025). Moscow and the Sahel. Policy Brief 4.",
+        "How to cite this article: Roe, J. (2025). Moscow and the Sahel.",
+        "Jane’s Letter is a reader-supported publication. To receive new posts and support "
+        "my work, consider becoming a free or paid subscriber.",
+    ],
+)
+def test_citation_lines_and_platform_prompts_leave_the_body(line: str) -> None:
+    text = "A Title\n\n" + "Moscow’s policy in the Sahel rests on security deals. " * 3
+    doc = clean(f"{text}\n\n{line}\n", Format.TEXT)
+    assert all(line[:20] not in b.text for b in doc.blocks)

@@ -832,3 +832,67 @@ def test_malformed_json_ld_ids_and_a_valueless_canonical_are_read_not_crashed_on
     assert hints.title == "A Title Here"
     assert hints.authors == ["Jane Roe"]
     assert hints.canonical_url is None
+
+
+# ---- real pages: structures the reader must read as article text (issue 14) ----------------
+
+PROSE = "Moscow presents the war as a defence of Russia against a hostile West, and says so often. "
+
+
+def _body_text(html: str) -> str:
+    blocks, _hints, _warnings = html_to_blocks(html)
+    return all_text(blocks)
+
+
+def test_a_form_that_wraps_the_whole_page_is_not_removed_as_a_form() -> None:
+    page = f"<form action=x.aspx><div>{PROSE * 4}<br><br>{PROSE * 3}</div></form>"
+    html = f"<html><body>{page}</body></html>"
+    assert "hostile West" in _body_text(html)
+
+
+def test_self_closing_svg_shapes_do_not_count_as_nesting() -> None:
+    icons = "<svg><path d='M0'/><circle r='1'/></svg>" * 400
+    article = f"<article><h1>Title</h1><p>{PROSE * 3}</p></article>"
+    html = f"<html><body><header>{icons}</header>{article}</body></html>"
+    _blocks, _hints, warnings = html_to_blocks(html)
+    assert not any(w.startswith("html_nesting_flattened") for w in warnings)
+
+
+def test_a_section_id_that_slugs_its_heading_is_not_a_chrome_word() -> None:
+    sections = "".join(
+        f"<div class='section' id='sharing-with-{n}-developers'>"
+        f"<h2>Sharing with {n} developers</h2><p>{PROSE * 3}</p></div>"
+        for n in ("two", "many")
+    )
+    html = f"<html><body><h1>Evolve</h1><p>{PROSE}</p>{sections}</body></html>"
+    text = _body_text(html)
+    assert "Sharing with many developers" in text and text.count("hostile West") >= 7
+
+
+def test_a_caption_box_holding_the_post_is_running_text_not_a_caption() -> None:
+    html = (
+        "<html><body><h1>Preview</h1><div class='caption-image'><img src='/a.jpg' alt='x'>"
+        f"<div class='inline-edit'><p>{PROSE * 2}</p><p>{PROSE}</p></div></div></body></html>"
+    )
+    assert _body_text(html).count("hostile West") == 3
+
+
+def test_chinese_paragraphs_are_not_taken_for_interface_crumbs() -> None:
+    para = "俄罗斯把这场战争描绘成保卫国家、抵御敌对西方的斗争，官方媒体每天都在重复这一说法。"
+    body = f"<h1>标题</h1><div class='c'><p>{para}</p><p>{para[::-1]}</p></div><p>正在加载...</p>"
+    html = f"<html><body>{body}</body></html>"
+    assert para in _body_text(html)
+
+
+def test_the_bodys_own_container_is_chosen_over_a_sidebar_of_excerpts() -> None:
+    excerpts = "".join(
+        f"<p>A reader wrote about another story, number {i}, at some length.</p>" for i in range(12)
+    )
+    html = (
+        "<html><body><div class='wrap'><div class='entry-content'>"
+        f"<p>{PROSE * 3}</p><p>{PROSE * 3}</p><p>{PROSE * 3}</p><p>{PROSE * 3}</p></div>"
+        f"<div class='recent'>{excerpts}</div></div>"
+        "</body></html>"
+    )
+    text = _body_text(html)
+    assert "hostile West" in text and "another story" not in text

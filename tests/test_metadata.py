@@ -438,3 +438,50 @@ def test_front_matter_authors_with_affiliations() -> None:
         ("Maria Lind", "Polar Forum"),
         ("Tomas Berg", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("bio", "affiliation"),
+    [
+        ("Jane Roe — senior analyst, Caspian Policy Forum (Baku).", "Caspian Policy Forum"),
+        (
+            "Jane Roe, Research Associate, Centre for Polar Studies, New Delhi.",
+            "Centre for Polar Studies",
+        ),
+        (
+            "Jane Roe (Polish Institute of International Affairs) is an analyst covering Russian "
+            "military policy.",
+            "Polish Institute of International Affairs",
+        ),
+        (
+            "Jane Roe, a former diplomat, is head of the Russia programme at Chatham House.",
+            "Chatham House",
+        ),
+    ],
+)
+def test_organisations_set_off_after_the_name(bio: str, affiliation: str | None) -> None:
+    assert affiliation_from_bio(bio, "Jane Roe") == affiliation
+
+
+@pytest.mark.parametrize(
+    ("lead", "published"),
+    [
+        ("MOSCOW, 12 March 2025 — The Kremlin said talks would go on.", "2025-03-12"),
+        ("Kyiv, March 3, 2025 (Reuters) - Ukraine said talks would go on.", "2025-03-03"),
+        ("On 12 March 2025, the Kremlin said that talks would go on, in a statement.", None),
+    ],
+)
+def test_a_news_dateline_opening_the_lead_is_the_date_when_nothing_else_states_one(
+    lead: str, published: str | None
+) -> None:
+    doc = clean(
+        f"Talks Go On\n\n{lead}\n\nA second paragraph of body text follows here.\n", Format.TEXT
+    )
+    assert extract_metadata(doc, segment(doc)).published == published
+    dated = clean(f"Talks Go On\n\nPublished: 1 April 2025\n\n{lead}\n", Format.TEXT)
+    assert extract_metadata(dated, segment(dated)).published == "2025-04-01"  # the stated date wins
+
+
+def test_front_matter_type_by_its_usual_name() -> None:
+    text = "---\ntitle: A Title\ntype: policy_brief\n---\n\nBody text of the brief, long enough.\n"
+    assert clean(text, Format.MARKDOWN).publication_type == "Policy Brief"

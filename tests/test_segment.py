@@ -169,10 +169,19 @@ def test_markup_title_is_used_when_the_text_has_none() -> None:
     assert segment(doc).title == "From The Meta Tag"
 
 
-def test_no_title_and_no_body_are_clear_errors() -> None:
+def test_no_title_stated_gets_a_stand_in_with_a_warning_and_keeps_the_body() -> None:
     body = "This text starts straight away with a long sentence of body text, as prose does."
-    with pytest.raises(NoArticleError, match="no recognisable title"):
-        segment(clean(body + "\n\n" + body.upper(), Format.TEXT))
+    second = "A second paragraph follows it, and neither of them is a headline of any kind."
+    segments = segment(clean(body + "\n\n" + second, Format.TEXT))
+    assert segments.title == "This text starts straight away with a long sentence of body text…"
+    assert [p.text for p in segments.content.paragraphs] == [body, second]
+    assert any(w.startswith("title_missing:") for w in segments.warnings)
+    chinese = "俄罗斯的外交政策在过去十年中发生了深刻的变化，" * 6 + "这一点在各个地区都能看到。"
+    title = segment(clean(chinese + "\n\n" + chinese, Format.TEXT)).title
+    assert len(title) == 101 and title.endswith("…")  # no spaces: the characters bound it
+
+
+def test_no_body_is_a_clear_error() -> None:
     with pytest.raises(NoArticleError, match="no body paragraphs"):
         segment(clean("Just A Title\n\nShare this\n", Format.TEXT))
 

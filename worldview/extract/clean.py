@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from worldview.document import Block, BlockKind, CleanedDocument, Format, MarkupHints, Role
+from worldview.extract.dates import parse_date
+from worldview.extract.limits import check_block_estimate
 from worldview.extract.readers import read_blocks
 from worldview.extract.readers.text import looks_like_heading
 from worldview.extract.rules.boilerplate import (
@@ -43,9 +46,12 @@ from worldview.extract.rules.people import (
     JOINT_BIO,
     NAME_RUN,
 )
+from worldview.extract.rules.scripts import latin_length
 from worldview.extract.rules.sections import (
     ABOUT_AUTHOR_HEADING,
     APPARATUS_HEADING,
+    CITATION_LINE,
+    CITATION_LINE_MAX_CHARS,
     FULL_STOP_AFTER_WORD,
     KICKER,
     RELATED_HEADING,
@@ -59,11 +65,15 @@ from worldview.extract.rules.side_material import (
     INVISIBLE,
     INVISIBLE_CHARACTERS,
     NOT_NECESSARILY,
+    NOTE_MAX_CHARS,
     NUMBER_LABELS,
     OWN_VIEWS,
     OWN_VIEWS_MAX_CHARS,
     PHOTO_LINE,
     PUBLICATION_TYPE_LINE,
+    REVISION_NOTE,
+    TRANSLATION_NOTE,
+    UPDATE_NOTE_VERB,
 )
 
 REPEAT_MIN_CHARS = 12
@@ -81,6 +91,7 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 BODY_TEXT_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE)
 
 
+@lru_cache(maxsize=4096)
 def comparison_key(text: str) -> str:
     """The text folded for comparing blocks: case, punctuation and spacing ignored (how this
     step finds repeats, and how segment matches captions, titles and pull quotes)."""
@@ -175,7 +186,10 @@ def _body_end(blocks: list[Block]) -> int:
     """Index of the last paragraph long enough to be article text (bios and notes come after)."""
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
-        if block.kind == BlockKind.PARAGRAPH and len(block.text) > BODY_PARAGRAPH_MIN_CHARS:
+        if (
+            block.kind == BlockKind.PARAGRAPH
+            and latin_length(block.text) > BODY_PARAGRAPH_MIN_CHARS
+        ):
             if not (
                 BIO.match(block.text) or JOINT_BIO.match(block.text) or _is_disclaimer(block.text)
             ):
@@ -191,6 +205,14 @@ def _move_labelled_line(text: str, doc: CleanedDocument) -> bool:
         doc.publication_type = doc.publication_type or match.group("rest").strip(" .")
     elif match := EDITORS_NOTE.match(text):
         doc.notes.append(match.group("rest").strip())
+    elif len(text) <= NOTE_MAX_CHARS and (
+        REVISION_NOTE.match(text) or TRANSLATION_NOTE.match(text)
+    ):
+        doc.notes.append(text)
+        if not doc.hints.updated and REVISION_NOTE.match(text) and UPDATE_NOTE_VERB.search(text):
+            doc.hints.updated = parse_date(text)  # "This article was updated on 11 March 2025"
+    elif len(text) <= CITATION_LINE_MAX_CHARS and CITATION_LINE.match(text):
+        doc.warnings.append(f"apparatus_dropped: '{text[:60]}'")
     else:
         return False
     return True
@@ -236,7 +258,10 @@ class _Section:
         if self.apparatus:
             return True
         if self.related:
-            if block.kind == BlockKind.LIST_ITEM or len(block.text) < RELATED_ITEM_MAX_CHARS:
+            if (
+                block.kind == BlockKind.LIST_ITEM
+                or latin_length(block.text) < RELATED_ITEM_MAX_CHARS
+            ):
                 return True
             self.related = False
         return False
@@ -248,7 +273,7 @@ def _opens_text(blocks: list[Block], i: int) -> bool:
     return (
         following is not None
         and following.kind == BlockKind.PARAGRAPH
-        and len(following.text) >= RELATED_ITEM_MAX_CHARS
+        and latin_length(following.text) >= RELATED_ITEM_MAX_CHARS
     )
 
 
@@ -400,10 +425,16 @@ def drop_invisible_characters(blocks: list[Block], hints: MarkupHints) -> None:
             setattr(hints, name, value.translate(INVISIBLE_TABLE))
 
 
-def clean(text: str, fmt: Format) -> CleanedDocument:
+def clean(text: str | bytes, fmt: Format) -> CleanedDocument:
+    """``text``: the decoded text, or a binary document's bytes (PDF, Word)."""
+    check_block_estimate(text, fmt)  # WORLDVIEW_MAX_PARAGRAPHS, before a tree is built
     blocks, hints, warnings = read_blocks(text, fmt)
     drop_invisible_characters(blocks, hints)
     doc = CleanedDocument(format=fmt, blocks=[], hints=hints, warnings=list(warnings))
+    # Notes a reader found by layout (PDF, Word) are apparatus, kept apart from the body.
+    doc.footnotes = [b.text for b in blocks if b.role == Role.FOOTNOTE]
+    if doc.footnotes:
+        blocks = [b for b in blocks if b.role != Role.FOOTNOTE]
     doc.blocks = drop_repeated_blocks(blocks, doc.warnings)
     if hints.publication_type and not doc.publication_type:
         doc.publication_type = hints.publication_type

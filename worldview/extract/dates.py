@@ -10,6 +10,7 @@ import datetime
 import re
 
 from worldview.extract.rules.dates import (
+    CJK_DATE,
     DAY_MONTH_YEAR,
     ISO_DATE,
     MONTH_DAY_YEAR,
@@ -17,7 +18,7 @@ from worldview.extract.rules.dates import (
     NUMERIC_DATE,
 )
 
-_FORMS = (ISO_DATE, MONTH_DAY_YEAR, DAY_MONTH_YEAR, NUMERIC_DATE)
+_FORMS = (ISO_DATE, MONTH_DAY_YEAR, DAY_MONTH_YEAR, NUMERIC_DATE, CJK_DATE)
 
 
 def parse_date(text: str) -> str | None:
@@ -30,7 +31,7 @@ def parse_date(text: str) -> str | None:
 
 def _read(match: re.Match) -> str | None:
     pattern = match.re
-    if pattern is ISO_DATE:
+    if pattern is ISO_DATE or pattern is CJK_DATE:
         y, m, d = (int(g) for g in match.groups())
         return iso_date(y, m, d)
     if pattern is NUMERIC_DATE:

@@ -16,11 +16,15 @@ from functools import cache
 
 from worldview.document import CleanedDocument, Segments
 from worldview.extract.dates import parse_date
+from worldview.extract.invisible import clean_metadata
+from worldview.extract.limits import limit_authors
 from worldview.extract.rules.captions import CREDIT_ONLY
-from worldview.extract.rules.dates import CLOCK_TIME, DATE_IN_TEXT, UPDATED_MARK
+from worldview.extract.rules.dates import CLOCK_TIME, DATE_IN_TEXT, NEWS_DATELINE, UPDATED_MARK
 from worldview.extract.rules.people import (
     AFFILIATION_END,
     AFFILIATION_LEADS,
+    APPOSITIVE_PARTS,
+    APPOSITIVE_START,
     BIO_IN_TEXT,
     BIO_NAME,
     BY_INSIDE,
@@ -124,19 +128,47 @@ def _strip_honorific(name: str) -> str:
 
 
 def affiliation_from_bio(bio: str, name: str | None = None) -> str | None:
-    """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"."""
+    """ "X is a scholar with the Kyiv-based think tank Y and a former ..." -> "Y"; "X (Y) is
+    ...", "X — analyst, Y" -> "Y". The employer ("at", "with") first, then an organisation set
+    off after the name, then "of"/"for" ("director of the Carnegie Center")."""
     at = bio.find(name) if name else -1
     text = bio[at + len(name) :] if name and 0 <= at <= 30 else bio  # past "Dr. Jane Roe"
     if end := FIRST_SENTENCE_END.search(text):
         text = text[: end.start() + 3]  # the sentence that says what the person is now
-    for leads in AFFILIATION_LEADS:
-        for lead in leads.finditer(text):
-            rest = text[lead.end() :]
-            end = AFFILIATION_END.search(rest)
-            phrase = rest[: end.start()] if end else rest
-            phrase = _drop_descriptors(LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,"))
-            if phrase and phrase[0].isupper() and len(phrase) <= 120:
-                return phrase
+    if name and (org := PARENTHESISED_ORG.match(text)):
+        return org.group("org").strip()  # "Dr. Jane Roe (Arctic Institute) is ..."
+    employer, of_or_for = AFFILIATION_LEADS
+    return (
+        _led_affiliation(text, employer)
+        or _appositive_affiliation(text)
+        or _led_affiliation(text, of_or_for)
+    )
+
+
+def _led_affiliation(text: str, leads: re.Pattern[str]) -> str | None:
+    for lead in leads.finditer(text):
+        rest = text[lead.end() :]
+        end = AFFILIATION_END.search(rest)
+        phrase = rest[: end.start()] if end else rest
+        phrase = _drop_descriptors(LOWERCASE_LEAD.sub("", phrase.strip()).strip(" .,"))
+        if phrase and phrase[0].isupper() and len(phrase) <= 120:
+            return phrase
+    return None
+
+
+def _appositive_affiliation(text: str) -> str | None:
+    """ "Jane Roe — senior analyst, Caspian Policy Forum (Baku)", "Jane Roe, Fellow, X": the
+    role and the organisation set off after the name, as a byline would set them."""
+    if not APPOSITIVE_START.match(text):
+        return None
+    after_role = False
+    for part in APPOSITIVE_PARTS.split(text.strip(" .")):
+        part = part.strip(" .")
+        if not part:
+            continue
+        if _is_byline_organisation(part, after_role):
+            return part
+        after_role = JOB_TITLE.search(part) is not None
     return None
 
 
@@ -213,6 +245,16 @@ def _cut_run_on(name: str) -> str:
 def _same_person(a: str, b: str) -> bool:
     ta, tb = a.split(), b.split()
     return ta[-1].casefold() == tb[-1].casefold() and ta[0][0].casefold() == tb[0][0].casefold()
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _news_dateline(segments: Segments) -> str | None:
+    """ "MOSCOW, 12 March 2025 — ..." opening the lead: its date, when nothing else states one."""
+    paragraphs = segments.content.paragraphs
+    match = NEWS_DATELINE.match(paragraphs[0].text) if paragraphs else None
+    return parse_date(match.group("date")) if match else None
 
 
 # --- title, language --------------------------------------------------------------------------
@@ -299,14 +341,14 @@ def extract_metadata(doc: CleanedDocument, segments: Segments) -> Metadata:
             continue
         published = published or parse_date(before)
         updated = updated or parse_date(after)
-    published = published or parse_date(hints.published or "")
+    published = published or parse_date(hints.published or "") or _news_dateline(segments)
     updated = updated or parse_date(hints.updated or "")
     body = " ".join(p.text for p in segments.content.paragraphs[:20])
     language = _language_tag(hints.language) or detect_language(body or title)
-    return Metadata(
+    metadata = Metadata(
         title=title or "Untitled",
         subtitle=segments.subtitle,
-        authors=_authors(doc, segments),
+        authors=limit_authors(_authors(doc, segments), segments.warnings),  # WORLDVIEW_MAX_AUTHORS
         published=published,
         updated=updated,
         publication_type=doc.publication_type or hints.publication_type,
@@ -315,3 +357,6 @@ def extract_metadata(doc: CleanedDocument, segments: Segments) -> Metadata:
         site_name=hints.site_name,
         notes=list(doc.notes),
     )
+    # Control and invisible characters removed, look-alike scripts flagged; this step's warnings
+    # join the segments' (the pipeline collects those after this step).
+    return clean_metadata(metadata, segments.warnings)

@@ -27,6 +27,12 @@ from worldview.extract.captions import (
     split_caption_credit,
 )
 from worldview.extract.clean import comparison_key
+from worldview.extract.limits import (
+    SentenceCounter,
+    check_paragraphs,
+    paragraph_split_warning,
+    split_long_paragraph,
+)
 from worldview.extract.rules.boilerplate import READING_TIME
 from worldview.extract.rules.captions import CREDIT_ONLY
 from worldview.extract.rules.dates import DATE_IN_TEXT, TRAILING_DATE
@@ -48,9 +54,17 @@ from worldview.extract.rules.sections import (
     TAKEAWAYS_HEADING,
     TAKEAWAYS_IF_LIST,
 )
+from worldview.extract.rules.side_material import NOTE_LABEL
 from worldview.extract.sentences import sentence_spans, split_sentences
-from worldview.record import Content, Image, Paragraph
+from worldview.record import Content, Footnote, Image, Paragraph
 
+# Of the markup's title, a heading inside it must cover to be the headline ("Headline | Site"),
+# not a subheading that repeats a few of its words ("Twitter done right").
+TITLE_IN_HINT_MIN_SHARE = 0.5
+# With no title stated: a heading this near the top stands in, else the text's first words.
+STAND_IN_HEADING_BLOCKS = 8
+STAND_IN_TITLE_MAX_WORDS = 12
+STAND_IN_TITLE_MAX_CHARS = 100  # CJK text has no spaces: words alone do not bound it
 GLUED_HEAD_MAX_BLOCKS = 3
 GLUED_HEAD_MAX_CHARS = 420
 TRAILING_DATE_MAX_CHARS = 60
@@ -72,8 +86,9 @@ ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*")
 # --- title ------------------------------------------------------------------------------------
 
 
-def _find_title(doc: CleanedDocument) -> tuple[str, int]:
-    """The title and the index of its block (-1 when it comes from the markup only)."""
+def _find_title(doc: CleanedDocument, warnings: list[str]) -> tuple[str, int]:
+    """The title and the index of its block (-1 when it comes from the markup only, or stands
+    in for a title the document does not state)."""
     blocks = doc.blocks
     for i, block in enumerate(blocks):
         if block.role == Role.TITLE:
@@ -86,12 +101,36 @@ def _find_title(doc: CleanedDocument) -> tuple[str, int]:
         for i, block in enumerate(blocks[:8]):
             key = comparison_key(block.text)
             if block.kind == BlockKind.HEADING and key and key in hint:
-                return block.text, i
+                if len(key) >= TITLE_IN_HINT_MIN_SHARE * len(hint):
+                    return block.text, i  # "Headline" in "Headline | Site", not a subheading
         return doc.hints.title, -1
     for i, block in enumerate(blocks[:3]):
         if block.kind == BlockKind.HEADING:
             return block.text, i
-    raise NoArticleError("no recognisable title: the text starts with body text, not a title")
+    return _stand_in_title(blocks, warnings), -1
+
+
+def _stand_in_title(blocks: list[Block], warnings: list[str]) -> str:
+    """No title stated (no title element, no headline, text that starts with its body): the
+    first heading stands in, else the first words of the text, with a warning. The blocks all
+    stay where they are: none of the body is taken for the title."""
+    heading = next(
+        (b for b in blocks[:STAND_IN_HEADING_BLOCKS] if b.kind == BlockKind.HEADING), None
+    )
+    if heading is not None:
+        warnings.append(
+            f"title_missing: none stated; the first heading stands in ('{heading.text[:60]}')"
+        )
+        return heading.text
+    first = next((b.text for b in blocks if b.kind != BlockKind.IMAGE and b.text.strip()), "")
+    spans = sentence_spans(first)
+    sentence = first[spans[0][0] : spans[0][1]] if spans else first
+    words = sentence.split()
+    title = " ".join(words[:STAND_IN_TITLE_MAX_WORDS])[:STAND_IN_TITLE_MAX_CHARS]
+    if len(title) < len(" ".join(words)):
+        title = title.rstrip(" ,;:") + "…"
+    warnings.append("title_missing: none stated; the first words of the text stand in")
+    return title
 
 
 def _split_glued_header(doc: CleanedDocument) -> None:
@@ -456,23 +495,36 @@ def _pull_quotes(body: list[_Body]) -> set[int]:
     return quotes
 
 
-def _add_paragraphs(body: list[_Body], content: Content) -> None:
-    """Body blocks become paragraphs with their sentences; pull quotes are set apart."""
+def _add_paragraphs(body: list[_Body], content: Content, warnings: list[str]) -> None:
+    """Body blocks become paragraphs with their sentences; pull quotes are set apart. Bounded
+    (``worldview.extract.limits``): past WORLDVIEW_MAX_PARAGRAPHS or _MAX_SENTENCES the document
+    is refused, a paragraph over WORLDVIEW_MAX_PARAGRAPH_CHARS is split at sentence ends."""
+    check_paragraphs(len(body))
     quotes = _pull_quotes(body)
+    sentences = SentenceCounter()
+    split = 0
     for i, item in enumerate(body):
         text = item.block.text
         if i in quotes:
             if text not in content.pull_quotes:
                 content.pull_quotes.append(text)
             continue
-        content.paragraphs.append(
-            Paragraph(
-                index=len(content.paragraphs),
-                section=item.section,
-                text=text,
-                sentences=split_sentences(text),
+        pieces = split_long_paragraph(text)
+        split += len(pieces) > 1
+        for piece in pieces:
+            found = split_sentences(piece)
+            sentences.add(len(found))
+            content.paragraphs.append(
+                Paragraph(
+                    index=len(content.paragraphs),
+                    section=item.section,
+                    text=piece,
+                    sentences=found,
+                )
             )
-        )
+    check_paragraphs(len(content.paragraphs))
+    if split:
+        warnings.append(paragraph_split_warning(split))
 
 
 def _subtitle_from_hint(segments: Segments, hint: str | None, title: str) -> None:
@@ -491,12 +543,22 @@ def _subtitle_from_hint(segments: Segments, hint: str | None, title: str) -> Non
         segments.subtitle = hint
 
 
+def footnote(text: str) -> Footnote:
+    """ "12. Ibid., p. 4" -> label "12", text "Ibid., p. 4" (a note without a mark keeps it all)."""
+    match = NOTE_LABEL.match(text)
+    if match is None or match.end() >= len(text):
+        return Footnote(text=text.strip())
+    label = match.group("bracketed") or match.group("label")
+    return Footnote(label=label, text=text[match.end() :].strip())
+
+
 def segment(doc: CleanedDocument) -> Segments:
     if not doc.blocks and not doc.hints.title:
         raise NoArticleError("no article text found")
     _split_glued_header(doc)
-    title, title_index = _find_title(doc)
-    segments = Segments(title=title, subtitle=None, content=Content())
+    warnings: list[str] = []
+    title, title_index = _find_title(doc, warnings)
+    segments = Segments(title=title, subtitle=None, content=Content(), warnings=warnings)
     blocks = doc.blocks
     for block in blocks[: max(title_index, 0)]:
         if _is_byline(block):
@@ -510,8 +572,9 @@ def segment(doc: CleanedDocument) -> Segments:
     # Captions: "PHOTO:" lines, caption-like lines in the body; one image per caption text.
     photo_keys = place_photo_lines(doc.photo_lines, walk.images)
     body = _without_captions(walk.body, photo_keys, walk.images)
-    _add_paragraphs(body, segments.content)
+    _add_paragraphs(body, segments.content, warnings)
     segments.content.images = walk.images
+    segments.content.footnotes = [footnote(text) for text in doc.footnotes if text.strip()]
     # The text's subtitle first; the markup's is a fallback.
     _subtitle_from_hint(segments, doc.hints.subtitle, title)
     if not segments.content.paragraphs:

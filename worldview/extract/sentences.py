@@ -17,7 +17,11 @@ import re
 from worldview.extract.rules.side_material import NUMBER_LABELS
 from worldview.record import Sentence
 
-CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(\S))")
+# A sentence end: Latin stops before a space; full-width stops ("。", CJK text has no spaces)
+# before anything.
+CANDIDATE = re.compile(
+    r"(?:[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’»)\]」』）]*)(?=\s*[\"'“‘«(\[「『（]*(\S))"
+)
 WORD_BEFORE = re.compile(r"([^\s\"'“‘«(\[]+)\.$")
 TITLES = frozenset(
     "mr mrs ms mx dr prof sen rep gen col lt maj capt cpt sgt adm cmdr gov pres st rev hon fr "

@@ -11,6 +11,7 @@ from functools import cache
 
 from worldview.document import Block, BlockKind, MarkupHints, Role
 from worldview.extract.readers.text import lines_are_separate, looks_like_heading, squash
+from worldview.extract.rules.markup import PUBLICATION_TYPES
 
 # YAML front matter, whatever its lines hold: the YAML parser judges it (``detect_format`` asks
 # for "key: value" lines, since there a "---" rule over prose must not make a text Markdown).
@@ -84,6 +85,11 @@ def _front_matter(text: str) -> tuple[MarkupHints, str]:
                     hints.authors.append(str(name).strip())
         elif field_name in ("published", "updated"):
             setattr(hints, field_name, str(value)[:10])
+        elif field_name == "publication_type" and hints.publication_type is None:
+            # "research-article", "policy_brief": a known type by its usual name
+            stated = str(value).strip()
+            key = " ".join(re.split(r"[-_\s]+", stated.lower()))
+            hints.publication_type = PUBLICATION_TYPES.get(key, stated)
         elif getattr(hints, field_name) is None:
             setattr(hints, field_name, str(value).strip())
     return hints, text[match.end() :]

@@ -21,8 +21,13 @@ Where each concept lives:
 - ``side_material``: lines that belong in a field of the record (photo lines, editor's notes,
   disclaimers), note marks, invisible characters.
 - ``captions``: credit labels, where a credit sits in a caption, agencies.
+- ``pages``: what paginated documents (PDF) print besides their text: running headers and
+  footers, page numbers, a browser's print header and footer; ligatures, the typesetter's
+  hyphens and real compounds; endnote headings; document properties that are not a title.
 - ``boilerplate``: interface text that survives as lines (share and subscribe prompts, menus,
   reading times).
+- ``scripts``: writing systems without spaces between words (CJK): how words are counted, and
+  their full-width sentence punctuation.
 
 Adding a rule for a new site's chrome, e.g. a "Get our briefing" box with
 ``class="briefing-signup"``: its words already match ``NEWSLETTER_PROMPT`` ("signup"), so it goes

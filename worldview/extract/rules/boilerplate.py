@@ -37,6 +37,22 @@ TOOL_LINE = re.compile(
 TOOL_LINE_MAX_CHARS = 80
 
 SHARE_TARGETS = r"facebook|twitter|x|linkedin|email|whatsapp|telegram|reddit|print"
+# The buttons of a cookie banner, as a printed page or a flattened banner leaves them in a row:
+# "Accept all Manage preferences", "OK, I agree No, thanks".
+COOKIE_BUTTON = (
+    r"(?:(?:accept|reject|allow|deny|decline)(?:\s+all)?(?:\s+cookies)?|"
+    r"(?:manage|cookie)\s+(?:preferences|settings|options|cookies)|ok,?\s+i\s+agree|"
+    r"i\s+(?:agree|accept)|no,?\s+thanks)"
+)
+# What a publishing platform (Substack, Ghost, Medium, WordPress) adds to every post: "Thanks
+# for reading X! Subscribe for free to receive new posts and support my work.", "X is a
+# reader-supported publication. To receive new posts ...", "Share this post", "Leave a comment".
+PLATFORM_PROMPT = (
+    r"thanks\s+for\s+reading\b.*\b(?:subscribe|support|share)\b.*|"
+    r".{1,80}\bis\s+a\s+reader-supported\s+publication\b.*|"
+    r"(?:to\s+receive\s+new\s+posts|get\s+(?:new\s+)?posts\s+(?:like\s+this\s+)?(?:delivered|in\s+your\s+inbox)).*|"
+    r"(?:leave\s+a\s+comment|share\s+this\s+post|give\s+a\s+gift\s+subscription|upgrade\s+to\s+paid)"
+)
 # A whole block that is interface text, not article text (tested on short blocks only).
 INTERFACE_TEXT = re.compile(
     r"^(?:share(?:\s+(?:this|on|via)\b.*)?|tweet|print(?:\s+this)?(?:\s+\w+)?|e-?mail(?:\s+this)?|"
@@ -46,6 +62,7 @@ INTERFACE_TEXT = re.compile(
     r"(?:follow\s+us|like\s+us)\b.*|advertisement|sponsored|skip\s+to\s+(?:main\s+)?content|"
     r"(?:copyright\s+)?©.*|copyright\s+\d{4}.*|all\s+rights\s+reserved.*|"
     r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b.*|accept(?:\s+all)?\s+cookies.*|"
+    rf"{COOKIE_BUTTON}(?:\W+{COOKIE_BUTTON}){{0,3}}|{PLATFORM_PROMPT}|"
     rf"back\s+to\s+top|(?:{SHARE_TARGETS})(?:\s*[|,/·•]?\s*(?:{SHARE_TARGETS}|copy\s+link))+)"
     r"\s*$",
     re.I,

@@ -173,6 +173,7 @@ KEEP_IN_ASIDE = re.compile(
 # --- thresholds -------------------------------------------------------------------------------
 
 HIDDEN_MAX_SHARE = 0.5  # a hidden element holding half the page is a collapsed article, not chrome
+FORM_WRAPPER_SHARE = 0.5  # a <form> holding more of the page's text wraps the page (ASP.NET)
 # Of the page's text: above it a chrome word sits on a page wrapper ("has-sidebar").
 HARD_MAX_SHARE = 0.85
 SOFT_MAX_SHARE = 0.4  # modifier and weak words

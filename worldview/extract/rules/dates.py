@@ -61,11 +61,14 @@ DAY_MONTH_YEAR = re.compile(
 )
 ISO_DATE = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+# "2016年10月14日" (Chinese and Japanese): year, month, day.
+CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # Any stated date, to find and cut datelines (the group-free union of the forms above).
 DATE_IN_TEXT = re.compile(
     rf"\b(?:{MONTH}\s+\d{{1,2}}{_ORDINAL}{_BEFORE_YEAR}\d{{4}}"
     rf"|\d{{1,2}}{_DAY_SUFFIX}\s+{_OF}{MONTH},?\s+{_YEAR_OF}\d{{4}}"
-    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b",
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
     re.I,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -88,4 +91,14 @@ LABEL_DATE = re.compile(
     r"^(?:date|published(?: on)?|posted(?: on)?|datum|veröffentlicht(?: am)?|publié(?: le)?|"
     r"publicado(?: el)?)\s*:?\s+(?P<value>.{6,40})$",
     re.I,
+)
+
+# A news dateline opening the lead: "MOSCOW, 12 March 2025 —", "Kyiv, March 3, 2025 (Reuters) -",
+# "BRUSSELS (AP), 3 March 2025:". The place in capitals or one to four capitalised words.
+NEWS_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ.'’/-]*(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ.'’/-]*){0,3}|[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
+    r"(?:,\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"  # ", Russia"
+    r"(?:\s*\([^()]{1,30}\))?,?\s+"
+    rf"(?i:(?:(?:{WEEKDAY}),?\s+)?(?P<date>{DATE_IN_TEXT.pattern}))"
+    r"(?:\s*\([^()]{1,30}\))?\s*(?:[—–-]{1,2}|:)\s",
 )

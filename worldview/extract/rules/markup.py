@@ -174,6 +174,7 @@ PUBLICATION_TYPES = {
         "Policy Paper", "Research", "Critical Questions", "Dispatch", "Review", "Book Review",
         "In the Media", "Perspective", "Perspectives", "Editorial", "Column", "Podcast",
         "Newsletter", "Event", "Video", "Explainer", "Research Report", "Occasional Paper",
+        "Research Article", "Research Note",
     )
 }  # fmt: skip
 LD_PUBLICATION_TYPES = {  # schema.org types that name a publication type outright
@@ -239,4 +240,4 @@ FACT_LABEL = re.compile(
     r"(?P<date>date|datum|published|publication date|veröffentlicht|publié le))\s*:?$",
     re.I,
 )
-SENTENCE_END = (".", "!", "?", "”", '"', ":")
+SENTENCE_END = (".", "!", "?", "”", '"', ":", "。", "！", "？", "：")

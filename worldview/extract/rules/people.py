@@ -217,5 +217,9 @@ AFFILIATION_END = re.compile(
     r"(?:,(?!\s*[\w.]+-based\b)|;|\.(?:\s|$)|\s+and\s+(?=[a-z])|\s+(?:based\s+)?in\s+(?=[A-Z])|"
     r"\s+(?:where|who|since|from|until|and\s+(?:a|an)\s)\b|\s+\((?!\w+\)))"
 )
+# A bio that sets the role and the organisation off after the name, as a byline would:
+# "Jane Roe — senior analyst, Caspian Policy Forum (Baku)", "Jane Roe, Fellow, Arctic Institute".
+APPOSITIVE_START = re.compile(r"^\s*(?:[—–|,(]|-\s)")
+APPOSITIVE_PARTS = re.compile(r"\s*[,;—–|()]\s*|\s+-\s+")
 # Lower-case words before the organisation's proper name: "the", "a", "Kyiv-based", "think tank".
 LOWERCASE_LEAD = re.compile(r"^(?:(?:the|a|an|[A-Za-z]+-based|[a-z][\w’'\-]*)\s+)+")

@@ -42,12 +42,23 @@ APPARATUS_HEADING = re.compile(
     re.I,
 )
 
+# A line of apparatus in the text itself: "Cite this: Roe, J. (2025) ...", "Suggested citation:
+# ...", "How to cite this article: ...".
+CITATION_LINE = re.compile(
+    r"^(?:cite\s+(?:this|as)(?:\s+(?:article|analysis|paper|report|publication|commentary))?|"
+    r"how\s+to\s+cite(?:\s+this(?:\s+\w+)?)?|suggested\s+citation|please\s+cite\s+(?:this|as)"
+    r"(?:\s+\w+)?|citation)\s*:\s*\S",
+    re.I,
+)
+CITATION_LINE_MAX_CHARS = 600
+
 # --- kickers ----------------------------------------------------------------------------------
 
 # A publication-type label over the headline; ``type`` is what the record keeps.
 KICKER = re.compile(
-    r"^(?:[A-Z][\w&.’'-]*\s+){0,2}"  # "RUSI Commentary", "ECFR Policy Brief"
+    r"^(?:[A-Z][\w&.’'-]*\s+){0,2}?"  # "RUSI Commentary", "ECFR Policy Brief"
     r"(?P<type>analysis|commentary|opinion|op-ed|report|(?:policy|issue|research)\s+brief|brief|"
+    r"research\s+(?:article|report|paper|note)|"
     r"research|article|explainer|interview|q\s*&\s*a|in-depth|feature|essay|blog(?:\s+post)?|"
     r"expert\s+comment|perspectives?|(?:working|policy|research|occasional)\s+paper|"
     r"backgrounder|insight|insights|long\s+read|review)\s*:?$",
@@ -57,7 +68,7 @@ KICKER = re.compile(
 # --- headings versus sentences ----------------------------------------------------------------
 
 # A line that ends like a sentence (or a clause): not a heading.
-SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
+SENTENCE_END = re.compile(r"""[.!?…:;。！？：；]["'”’»)\]」』]*$""")
 # A full stop after a word inside the line: two sentences ("A caption. (Credit)"), not a
 # heading, nor a headline with a byline glued to it.
 FULL_STOP_INSIDE = re.compile(r"[a-z]{2}\.\s")

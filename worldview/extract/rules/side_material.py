@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from worldview.extract.rules.dates import DATE_IN_TEXT, WEEKDAY
+
 # --- labelled lines ---------------------------------------------------------------------------
 
 PHOTO_LINE = re.compile(
@@ -25,6 +27,30 @@ EDITORS_NOTE = re.compile(
     r"\s*(?:[:：.—–-]\s*)?(?P<rest>\S.*)$",
     re.I,
 )
+
+# Notes on the text's own history and making, kept whole in ``notes``: an update or a correction
+# ("This article was updated on 11 March 2025 to include ...", "An earlier version of this
+# article misstated ...", "Correction, 5 June 2025: ..."), and a translation ("Translated from
+# Russian by Jane Roe", "Translation: John Doe"). Short lines only (``NOTE_MAX_CHARS``).
+_THIS_TEXT = (
+    r"this\s+(?:article|analysis|piece|commentary|report|story|post|essay|paper|brief|text)"
+)
+REVISION_NOTE = re.compile(
+    rf"^(?:{_THIS_TEXT}\s+(?:was|has\s+been|had\s+been|is)\s+(?:updated|corrected|amended|revised)\b"
+    r"|an?\s+(?:earlier|previous|prior|original)\s+version\s+of\s+this\s+\w+"
+    r"|(?:updated|corrected|correction|clarification)(?:\s+on)?\s*[,:]?\s*"
+    rf"(?=(?:(?:{WEEKDAY}),?\s+)?(?:{DATE_IN_TEXT.pattern})\s*:))",
+    re.I,
+)
+TRANSLATION_NOTE = re.compile(
+    r"^(?:translated\s+(?:from\s+(?:the\s+)?[A-Z]\w+\s+)?(?:into\s+[A-Z]\w+\s+)?by\s+\S"
+    r"|translated\s+from\s+(?:the\s+)?[A-Z]\w+\b|translation\s*(?:by\s+|:\s*)\S"
+    r"|translator[’']?s\s+note\b)",
+    re.I,
+)
+NOTE_MAX_CHARS = 400
+# A note that states when the text was updated or corrected: its date is the ``updated`` date.
+UPDATE_NOTE_VERB = re.compile(r"\b(?:updated|corrected|amended|revised|correction)\b", re.I)
 
 # --- disclaimers ------------------------------------------------------------------------------
 
@@ -70,6 +96,13 @@ FOOTNOTE_HINT = re.compile(r"[.,;:!?”’\")\]][\d¹²³⁰⁴-⁹\[]|\[[\d^]")
 # the sentence splitter, the end of a sentence: "see No. 3").
 NUMBER_LABELS = frozenset(
     "pp p no nos vol vols art arts para paras ch fig figs sec op nr cf ca".split()
+)
+
+# A footnote's or endnote's own mark at its start: "1 Source", "12. Ibid.", "[3] See", "* Data",
+# "iv) As". The mark becomes the note's label, the rest its text.
+NOTE_LABEL = re.compile(
+    r"^\s*(?:\[(?P<bracketed>\w{1,4})\]|(?P<label>\d{1,3}|[*†‡§¶]{1,3}|[ivxlc]{1,6})[.):]?)"
+    r"(?:\s+|(?=[A-Z“\"‘(]))(?=\S)"
 )
 
 # --- invisible characters ---------------------------------------------------------------------

@@ -36,6 +36,7 @@ from worldview.extract.readers.html.chrome import (
     remove_footnote_markers,
 )
 from worldview.extract.readers.html.container import (
+    article_line,
     find_root,
     header_zone,
     leading_dek,
@@ -101,6 +102,7 @@ def _emit(body: LexborNode, root: LexborNode, hints: MarkupHints) -> Emitter:
     """Run the emitter over the headline's zone, the article container and what surrounds it."""
     title = pick_title(body, root, hints)
     emitter = Emitter(title.mem_id if title is not None else None)
+    emitter.article_line = article_line(body)
     if title is not None:
         emitter.title_line = ancestor_ids(title) | {title.mem_id}
         if root.mem_id not in ancestor_ids(title) and title.mem_id != root.mem_id:

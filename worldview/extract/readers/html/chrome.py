@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
+from operator import sub
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from worldview.document import Role
 from worldview.extract.readers.html.container import article_line
-from worldview.extract.readers.html.nodes import classes, has_ancestor_in, inside
+from worldview.extract.readers.html.nodes import classes, has_ancestor_in, inside, norm_key
 from worldview.extract.readers.html.roles import role_of
 from worldview.extract.rules import chrome
 from worldview.extract.rules.chrome import Chrome
@@ -35,8 +37,10 @@ MAX_CHROME_CANDIDATES = 1500
 _NESTING_TAG = re.compile(
     r"<(/?)(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|p|li|dt|"
     r"dd|tr|td|th|option|optgroup|thead|tbody|tfoot|colgroup|caption|rb|rt|rp|image|keygen|"
-    r"basefont|bgsound|frame|html|head|body)[\s/>])[a-zA-Z][^\s/>]*[^>]*>"
+    r"basefont|bgsound|frame|html|head|body)[\s/>])([a-zA-Z][^\s/>]*)[^>]*>"
 )
+# Inside <svg> and <math> a tag ending "/>" closes itself ("<path d=... />").
+_FOREIGN_ROOTS = frozenset({"svg", "math"})
 
 
 def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, bool]:
@@ -47,11 +51,19 @@ def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, boo
     """
     if text.count("<") < NESTING_SCAN_MIN_TAGS:
         return text, False  # too few tags to nest deeply enough to matter
+    if _depth_bound(text) <= max_depth:
+        return text, False
     out: list[str] = []
     depth = 0
     pos = 0
     dropped = False
+    foreign = 0  # depth inside <svg>/<math>
     for m in _NESTING_TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _FOREIGN_ROOTS:
+            foreign = max(0, foreign + (-1 if m.group(1) else 1))
+        elif foreign and m.group(0).endswith("/>"):
+            continue
         if m.group(1):
             too_deep = depth > max_depth
             depth = max(0, depth - 1)
@@ -66,6 +78,18 @@ def limit_nesting(text: str, max_depth: int = MAX_BLOCK_DEPTH) -> tuple[str, boo
         return text, False
     out.append(text[pos:])
     return "".join(out), True
+
+
+def _depth_bound(text: str) -> int:
+    """The deepest nesting of the counted tags, counting every tag as the walk below does but
+    without its exceptions, in C-level passes: an upper bound on the walk's depth (each extra
+    opening tag can only deepen what follows), so that most pages skip the walk.
+
+    The depth after each tag is the running sum of +1/-1 less the lowest sum so far (a closing
+    tag never takes it below 0)."""
+    steps = [-1 if slash else 1 for slash, _ in _NESTING_TAG.findall(text)]
+    sums = list(accumulate(steps, initial=0))
+    return max(map(sub, sums, accumulate(sums, min)))
 
 
 # --- chrome removal ---------------------------------------------------------------------------
@@ -90,8 +114,16 @@ def remove_chrome(tree: LexborHTMLParser, body: LexborNode) -> set[Chrome]:
 def _remove_forms(tree: LexborHTMLParser, removed: set[Chrome]) -> None:
     if tree.css_first("form") is None:
         return
-    # An ASP.NET page wraps the whole page in <form>: keep forms that hold the article.
-    big_forms = [f for f in tree.css("form") if f.css_first("h1,article,p + p") is not None]
+    # An ASP.NET page wraps the whole page in <form>: keep forms that hold the article (its
+    # markup, or most of the page's text when the article is <br>-separated text).
+    body = tree.body
+    page_chars = len(body.text()) if body is not None else 0
+    big_forms = [
+        f
+        for f in tree.css("form")
+        if f.css_first("h1,article,p + p") is not None
+        or len(f.text()) > chrome.FORM_WRAPPER_SHARE * page_chars
+    ]
     for form in big_forms:
         form.attrs["data-keep"] = "1"
     doomed = [(n, Chrome.FORMS) for n in tree.css("form:not([data-keep])")]
@@ -151,6 +183,10 @@ def _marked_by_class(
         verdict = chrome_verdict(classes(node))
         if verdict is None or node.mem_id in protected:
             continue
+        if node.id and _heading_anchor(node):
+            verdict = chrome_verdict(node.attributes.get("class") or "")
+            if verdict is None:
+                continue  # id="sharing-with-other-developers": its heading's slug, not a widget
         concept, hard = verdict
         if _spared(node, concept, hard):
             continue
@@ -166,6 +202,16 @@ def _marked_by_class(
         found.append((node, concept))
         chosen_ids.add(node.mem_id)
     return found
+
+
+def _heading_anchor(node: LexborNode) -> bool:
+    """An id that is the slug of the element's own heading (documentation generators and wikis
+    give every section one): words of the heading, not the name of a kind of chrome."""
+    anchor = node.attributes.get("id")
+    if not anchor or "-" not in anchor and "_" not in anchor:
+        return False
+    heading = node.css_first("h1,h2,h3,h4,h5,h6")
+    return heading is not None and norm_key(anchor.replace("-", " ")) in norm_key(heading.text())
 
 
 def _spared(node: LexborNode, concept: Chrome, hard: bool) -> bool:

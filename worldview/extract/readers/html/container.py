@@ -18,6 +18,7 @@ from worldview.extract.readers.html.nodes import (
     similar,
 )
 from worldview.extract.readers.html.roles import role_of
+from worldview.extract.readers.html.teasers import link_text_map
 from worldview.extract.rules.chrome import CHROME_WEAK
 from worldview.extract.rules.markup import (
     BODY_MARKER,
@@ -27,12 +28,18 @@ from worldview.extract.rules.markup import (
     INLINE_TAGS,
     ROLE_MAX_CHARS,
 )
+from worldview.extract.rules.scripts import latin_length
 
 MIN_WEIGHED_TEXT = 25  # text nodes shorter than this (labels, menu items) do not locate the article
 MIN_ARTICLE_LINE_CHARS = 200  # of <p> text under one element, to mark it as the article's
 DESCENT_SHARE = 0.8  # of its parent's text a child must hold for the root to descend into it
 NARROW_SHARE = 0.5  # of the text a semantic container must hold to become the root
+HEADLINE_BRANCH_SHARE = 0.3  # of the text the headline's branch must hold to be the descent
+SIDE_COLUMN_MIN_LINKS = 10  # beside it, a side column links to other pages this often
+SIDE_COLUMN_LINK_SHARE = 0.2  # and this share of its text is links
 MIN_ARTICLE_CHARS = 80
+# Elements that may carry a body marker class (BODY_MARKER narrows what the C parser finds).
+BODY_MARKER_SELECTOR = "[class*=content i],[class*=body i],[class*=text i]"
 
 
 def article_line(body: LexborNode) -> set[int]:
@@ -61,8 +68,11 @@ def article_line(body: LexborNode) -> set[int]:
         markers = []  # the densest <p> run already marks the article
     else:
         markers = [n for n in body.css("[itemprop=articleBody]")]
-        maybe = "[class*=content i],[class*=body i],[class*=text i]"  # the C parser narrows
-        markers += [n for n in body.css(maybe) if BODY_MARKER.search(n.attributes["class"] or "")]
+        markers += [
+            n
+            for n in body.css(BODY_MARKER_SELECTOR)
+            if BODY_MARKER.search(n.attributes["class"] or "")
+        ]
     if markers:
         anchors.append(max(markers, key=lambda n: len(n.text())))
     line: set[int] = set()
@@ -76,17 +86,18 @@ def _text_weights(body: LexborNode) -> dict[int, int]:
     """Characters of running text (link text excluded) under each element, keyed by mem_id.
 
     Counted from text nodes rather than <p> elements so that pages whose text sits in <div>,
-    <td> or <font> with <br> line breaks weigh the same as well-formed ones.
+    <td> or <font> with <br> line breaks weigh the same as well-formed ones. The text nodes of
+    one block (its nearest non-inline element) are summed first, so each block walks up the
+    tree once, not each of its text nodes.
     """
-    weights: dict[int, int] = {}
-    body_id = body.mem_id
+    blocks: dict[int, list] = {}  # block element's mem_id -> [element, characters]
     for node in body.traverse(include_text=True):
         if not node.is_text_node:
             continue
         text = node.text_content
-        if text is None or len(text) < MIN_WEIGHED_TEXT:
+        if text is None or (len(text) < MIN_WEIGHED_TEXT and text.isascii()):
             continue
-        size = len(text.strip())
+        size = latin_length(text.strip())  # a line of Chinese weighs as much as its meaning
         if size < MIN_WEIGHED_TEXT:
             continue
         parent = node.parent
@@ -96,6 +107,15 @@ def _text_weights(body: LexborNode) -> dict[int, int]:
             parent = parent.parent
         if parent is None or parent.tag == "a":
             continue
+        entry = blocks.get(parent.mem_id)
+        if entry is None:
+            blocks[parent.mem_id] = [parent, size]
+        else:
+            entry[1] += size
+    weights: dict[int, int] = {}
+    body_id = body.mem_id
+    for element, size in blocks.values():
+        parent = element
         for _ in range(MAX_ANCESTOR_WALK):
             if parent is None:
                 break
@@ -113,6 +133,7 @@ def find_root(body: LexborNode) -> LexborNode | None:
     total = weights.get(body.mem_id, 0)
     if total == 0:
         return None
+    headline = _headline_line(body)
     node = body
     while True:
         best, best_weight = None, 0
@@ -120,14 +141,46 @@ def find_root(body: LexborNode) -> LexborNode | None:
             w = weights.get(child.mem_id, 0)
             if w > best_weight:
                 best, best_weight = child, w
-        if best is None or best_weight < DESCENT_SHARE * weights.get(node.mem_id, 0):
+        if best is None:
             break
+        if best_weight < DESCENT_SHARE * weights.get(node.mem_id, 0):
+            best = _headline_column(node, headline, weights)
+            if best is None:
+                break
         node = best
     article = _enclosing_article(node)
     node = article if article is not None else _semantic_container(node, weights)
     if weights.get(node.mem_id, 0) < MIN_ARTICLE_CHARS:
         return None
     return node
+
+
+def _headline_column(
+    node: LexborNode, headline: set[int], weights: dict[int, int]
+) -> LexborNode | None:
+    """When no child holds nearly all the text: the child that holds the page's one headline,
+    if it holds a good share of the text and the rest is a side column (teasers, comment
+    excerpts, lists of links to other pages), which may well outweigh a short article."""
+    column = next((c for c in node.iter() if c.mem_id in headline), None)
+    total = weights.get(node.mem_id, 0)
+    if column is None or weights.get(column.mem_id, 0) < HEADLINE_BRANCH_SHARE * total:
+        return None
+    counts = link_text_map(node)
+    size = linked = links = 0
+    for child in node.iter():
+        if child.mem_id != column.mem_id and (got := counts.get(child.mem_id)):
+            size, linked, links = size + got[0], linked + got[1], links + got[2]
+    if links >= SIDE_COLUMN_MIN_LINKS and linked >= SIDE_COLUMN_LINK_SHARE * size:
+        return column
+    return None
+
+
+def _headline_line(body: LexborNode) -> set[int]:
+    """The page's one <h1> and its ancestors (nothing when it has none or several)."""
+    h1s = [h for h in body.css("h1") if normalize_space(h.text())]
+    if len(h1s) != 1 or CHROME_WEAK.search(classes(h1s[0])):
+        return set()
+    return ancestor_ids(h1s[0]) | {h1s[0].mem_id}
 
 
 def _enclosing_article(node: LexborNode) -> LexborNode | None:
@@ -141,18 +194,33 @@ def _enclosing_article(node: LexborNode) -> LexborNode | None:
 
 
 def _semantic_container(node: LexborNode, weights: dict[int, int]) -> LexborNode:
-    """The single <article> that holds most of the text when comments or related teasers
-    stopped the descent; semantic containers first, <article> before <main> (main also holds
-    related lists)."""
-    for selector in ("article", "[itemprop=articleBody]", "main,[role=main]"):
+    """The single <article> that holds most of the text when comments, sidebars or related
+    teasers stopped the descent; semantic containers first, <article> before the body's own
+    container ("entry-content"), before <main> (main also holds related lists)."""
+    for selector in ("article", "[itemprop=articleBody]", BODY_MARKER_SELECTOR, "main,[role=main]"):
         found = [a for a in node.css(selector) if not inside(a, selector)]
+        if selector == BODY_MARKER_SELECTOR:
+            found = [a for a in found if BODY_MARKER.search(a.attributes.get("class") or "")]
         if not found:
             continue
         best = max(found, key=lambda a: weights.get(a.mem_id, 0))
+        if selector == BODY_MARKER_SELECTOR and _split_body(best, found):
+            continue
         share = weights.get(best.mem_id, 0) / max(1, weights.get(node.mem_id, 0))
         if share >= NARROW_SHARE and best.mem_id != node.mem_id:
             return best
     return node
+
+
+def _split_body(best: LexborNode, found: list[LexborNode]) -> bool:
+    """The body's text in several containers of one class (sections of one story)."""
+    kind = best.attributes.get("class")
+    return any(
+        f.mem_id != best.mem_id
+        and f.attributes.get("class") == kind
+        and len(f.text()) >= MIN_WEIGHED_TEXT
+        for f in found
+    )
 
 
 def pick_title(body: LexborNode, root: LexborNode, hints: MarkupHints) -> LexborNode | None:

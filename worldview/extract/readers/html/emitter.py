@@ -45,9 +45,11 @@ from worldview.extract.readers.html.roles import (
 )
 from worldview.extract.readers.html.teasers import (
     in_teaser,
+    is_link_box,
     is_link_list,
     is_link_teaser,
     is_teaser_heading,
+    link_text_map,
 )
 from worldview.extract.rules.boilerplate import (
     INTERFACE_LABEL,
@@ -74,6 +76,12 @@ from worldview.extract.rules.markup import (
     TAG_LINE,
 )
 from worldview.extract.rules.people import BY_PREFIX, NOT_A_NAME
+from worldview.extract.rules.scripts import (
+    FULL_WIDTH_CLAUSE_END,
+    FULL_WIDTH_SENTENCE_END,
+    SENTENCE_STOPS,
+    word_count,
+)
 from worldview.extract.rules.sections import TAKEAWAYS_HEADING
 
 METADATA_ROLES = frozenset({Role.BYLINE, Role.DATELINE, Role.BIO})
@@ -81,6 +89,7 @@ HEADING_ROLES = frozenset({Role.SUBTITLE, Role.KICKER, Role.BYLINE, Role.DATELIN
 KICKER_MAX_CHARS = 60  # above the headline, a short unmarked line is a kicker or breadcrumb
 PROSE_HEADING_WORDS = 12  # a heading this long ending like a sentence is a paragraph
 ROLE_HEADING_MAX_CHARS = 400  # a heading inside a dek, kicker, byline or dateline takes its role
+FIGURE_TEXT_MAX_CHARS = 200  # in a <figure> besides its caption: more is running text
 
 
 @dataclass
@@ -154,9 +163,19 @@ def flow_kind(tag: str, role: Role | None) -> ElementKind:
 
 
 def _is_figure(node: LexborNode, tag: str) -> bool:
+    """An image with its caption; one that holds text besides its caption is a container of
+    running text with an image in it (a post whose body sits in its "caption-image" box)."""
     if tag == "figure":
-        return node.css_first("img") is not None
-    return tag == "div" and bool(ROLE_CAPTION.search(classes(node))) and len(node.css("img")) == 1
+        found = node.css_first("img") is not None
+    else:
+        found = (
+            tag == "div" and bool(ROLE_CAPTION.search(classes(node))) and len(node.css("img")) == 1
+        )
+    if not found:
+        return False
+    caption = figure_caption(node)
+    outside = len(node.text()) - (len(caption.text()) if caption is not None else 0)
+    return outside <= FIGURE_TEXT_MAX_CHARS
 
 
 class Emitter:
@@ -172,6 +191,8 @@ class Emitter:
         self.seen_images: set[str] = set()
         self.has_blocks: set[int] = set()  # elements with a block element or <img> inside
         self.has_links: set[int] = set()  # elements with a link inside
+        self.link_counts: dict[int, list[int]] = {}  # characters, in links, links per element
+        self.article_line: set[int] = set()  # the densest run of <p> text and its ancestors
         self.stated_dates: list[str] = []  # datetime attributes of dateline <time> elements
         self.pending: list[Block] = []  # datelines split out of a byline, emitted after it
         self.dropped_links = 0  # "Read more: <a>...</a>" paragraphs left out
@@ -184,6 +205,7 @@ class Emitter:
         self.stop_ids = {start.mem_id} | self.title_line
         self.has_blocks = elements_holding(start, BLOCK_SELECTOR + ",img")
         self.has_links = elements_holding(start, "a")
+        self.link_counts = link_text_map(start)
         stack: list[_Frame] = []
         self.handle(start, _Frame(start, iter(())), stack)
         while stack:
@@ -278,8 +300,8 @@ class Emitter:
             h_role = role
         elif (
             role is None
-            and len(text.split()) >= PROSE_HEADING_WORDS
-            and text.endswith((".", "!", "”"))
+            and word_count(text) >= PROSE_HEADING_WORDS
+            and text.endswith((".", "!", "”", *FULL_WIDTH_SENTENCE_END))
         ):
             # A sentence set as a heading (a lede in <h4>) is prose, not a section title.
             self._add(Block(BlockKind.PARAGRAPH, text))
@@ -336,6 +358,15 @@ class Emitter:
 
     def container(self, el: _Element) -> None:
         tag, frame = el.tag, el.frame
+        if (
+            el.role is None
+            and el.node.mem_id not in self.stop_ids
+            and el.node.mem_id not in self.article_line
+            and el.node.mem_id in self.has_links
+            and is_link_box(self.link_counts.get(el.node.mem_id))
+        ):
+            self.dropped_links += 1  # a box of links to other pages inside the container
+            return
         depth = frame.list_depth + (1 if tag in LIST_TAGS else 0)
         in_item = frame.in_item or tag == "li"
         el.stack.append(_Frame(el.node, el.node.iter(include_text=True), el.role, depth, in_item))
@@ -502,7 +533,7 @@ class Emitter:
                 block.role = Role.BYLINE
             elif (parse_date(text) and len(text) < 60) or leads_with_date(text):
                 block.role = Role.DATELINE  # "January 13, 2020 at 08:45 | categories: ..."
-            elif len(text.split()) < 4 and not text.endswith((".", "!", "?")):
+            elif word_count(text) < 4 and not text.endswith(SENTENCE_STOPS):
                 return False  # "· 9 min read", "Listen", "Print": interface crumbs above the body
         return True
 
@@ -515,7 +546,9 @@ def _paragraphs(raw: str) -> list[str]:
 
 def _is_heading_like(text: str) -> bool:
     """A short line with no closing punctuation: a subheading set in bold, not a sentence."""
-    return len(text) <= 120 and not text.endswith((".", ",", ";", ":", "!", "?", "”", '"'))
+    return len(text) <= 120 and not text.endswith(
+        (".", ",", ";", ":", "!", "?", "”", '"', *FULL_WIDTH_SENTENCE_END, *FULL_WIDTH_CLAUSE_END)
+    )
 
 
 def _all_bold(node: LexborNode, text: str) -> bool:
