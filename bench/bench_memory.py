@@ -11,6 +11,13 @@ with cProfile on a few hundred documents, and its top functions are printed.
     .venv/bin/python bench/bench_memory.py            # 1,000 -> 10,000 documents
     .venv/bin/python bench/bench_memory.py --quick    # 200 -> 2,000
 
+``--ingest 500,1000`` measures the ``ingest`` flow instead (issue 15: goal <= 1.5 GB peak for
+1,000 documents with themes on, flat in the number of documents): for each count, in a fresh
+process, a ``weed mini`` of its own and the Prefect test harness, that many varied documents
+uploaded and ingested in one run on the default 8 threads; the process's peak RSS (ru_maxrss; the
+store and the Prefect server are other processes) and its RSS after the run. ``--no-themes``
+leaves the tagger out.
+
 Prints one ``BENCH-ROW {json}`` line per result for ``bench/run.py``.
 """
 
@@ -212,13 +219,116 @@ def _trim_profile(text: str) -> list[str]:
     return [line.replace(str(REPO) + "/", "") for line in lines[start:] if line.strip()]
 
 
+TEXT_SOURCES = {".html", ".txt", ".md"}
+
+
+def ingest_once(count: int, themes: bool) -> dict[str, float]:
+    """One ingest run over ``count`` uploaded documents, in this process (see ``--ingest``)."""
+    import os
+    import secrets
+    import tempfile
+
+    from worldview.stack import objectstore
+
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    ports = objectstore.WeedPorts.free()
+    secret = secrets.token_urlsafe(24)
+    objectstore.start(data_dir, ports, "bench", secret)
+    os.environ.update(
+        {
+            "WORLDVIEW_S3_ENDPOINT": f"http://127.0.0.1:{ports.s3}",
+            "WORLDVIEW_S3_ACCESS_KEY": "bench",
+            "WORLDVIEW_S3_SECRET_KEY": secret,
+            "WORLDVIEW_DATA_DIR": str(data_dir),
+            "WORLDVIEW_THEMES": "on" if themes else "off",
+        }
+    )
+    try:
+        from prefect.testing.utilities import prefect_test_harness
+
+        from flows.ingest import IngestRequest, run_ingest
+        from worldview.settings import get_settings
+        from worldview.storage import RecordStore
+
+        get_settings.cache_clear()
+        store = RecordStore.from_settings(get_settings(), bucket="bench")
+        store.ensure_bucket()
+        sources = [s for s in load_sources() if Path(s[0]).suffix in TEXT_SOURCES]
+        for data, uri in documents(sources, count):
+            store.upload_source(uri, data)
+        with prefect_test_harness(server_startup_timeout=120):
+            rss_before = rss_mb()
+            t0 = time.perf_counter()
+            summary = run_ingest(IngestRequest(bucket="bench"))
+            seconds = time.perf_counter() - t0
+            rss_after = rss_mb()
+        return {
+            "documents": count,
+            "written": summary.totals.get("written", 0),
+            "failed": summary.totals.get("failed", 0),
+            "seconds": round(seconds, 1),
+            "rss_before_mb": round(rss_before),
+            "rss_after_mb": round(rss_after),
+            "peak_mb": round(peak_rss_mb()),
+        }
+    finally:
+        objectstore.stop(data_dir)
+
+
+def measure_ingest(counts: list[int], themes: bool) -> None:
+    """``ingest_once`` per count, each in a fresh process (a clean peak), then the rows."""
+    import subprocess
+
+    results = []
+    for count in counts:
+        argv = [sys.executable, __file__, "--ingest-one", str(count)]
+        done = subprocess.run(
+            argv + ([] if themes else ["--no-themes"]), capture_output=True, text=True
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("INGEST-MEMORY ")]
+        if done.returncode or not lines:
+            sys.exit(f"ingest of {count} documents failed:\n{done.stdout[-3000:]}{done.stderr}")
+        results.append(json.loads(lines[-1].removeprefix("INGEST-MEMORY ")))
+    label = "themes on" if themes else "themes off"
+    print(f"\ningest flow, {label} (8 threads; each count in a fresh process)")
+    print("  documents  written  failed  seconds  RSS before  RSS after  peak RSS")
+    for r in results:
+        print(
+            f"  {r['documents']:9,}  {r['written']:7,}  {r['failed']:6}  {r['seconds']:7.1f}"
+            f"  {r['rss_before_mb']:7} MB  {r['rss_after_mb']:6} MB  {r['peak_mb']:5} MB"
+        )
+    first, last = results[0], results[-1]
+    flat = last["peak_mb"] <= first["peak_mb"] * 1.1 + 50
+    emit(
+        bench="memory",
+        metric=f"ingest peak RSS, {first['documents']:,} -> {last['documents']:,} docs ({label})",
+        value=f"{first['peak_mb']} -> {last['peak_mb']} MB",
+        baseline=None,
+        ratio=round(last["peak_mb"] / first["peak_mb"], 3),
+        goal="<= 1536 MB at 1,000 docs with themes on; flat",
+        note=("flat" if flat else "GROWS") + f"; {last['seconds']:.0f} s for the last run",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="200 -> 2,000 documents")
+    parser.add_argument(
+        "--ingest", metavar="N,M", help="peak memory of ingest runs over N, M, ... documents"
+    )
+    parser.add_argument("--ingest-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-themes", action="store_true", help="--ingest without the tagger")
     parser.add_argument("--first", type=int, help="documents before the first measurement")
     parser.add_argument("--total", type=int, help="documents in all")
     parser.add_argument("--profile-docs", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.ingest_one:
+        result = ingest_once(args.ingest_one, themes=not args.no_themes)
+        print("INGEST-MEMORY " + json.dumps(result), flush=True)
+        return 0
+    if args.ingest:
+        measure_ingest([int(n) for n in args.ingest.split(",")], themes=not args.no_themes)
+        return 0
     first = args.first or (200 if args.quick else 1000)
     total = args.total or (2000 if args.quick else 10_000)
     sources = load_sources()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 
 from worldview.errors import PipelineError
-from worldview.storage import FetchedSource, RecordStore
+from worldview.storage import FetchedSource, RecordStore, is_per_object_error
 
 
 def fetch(bucket: str, key: str, version_id: str | None = None) -> FetchedSource:
@@ -14,13 +14,14 @@ def fetch(bucket: str, key: str, version_id: str | None = None) -> FetchedSource
 
 
 def _no_retry_for_bad_input(task, task_run, state) -> bool:
-    """Retry store hiccups, not documents the pipeline refuses."""
+    """Retry store hiccups, not documents the pipeline refuses nor objects the store refuses (a
+    source deleted since it was listed: asking again gets the same answer)."""
     try:
         state.result()
     except PipelineError:
         return False
-    except Exception:
-        return True
+    except Exception as exc:
+        return not is_per_object_error(exc)
     return False
 
 

@@ -9,20 +9,32 @@ A store failure fails the task run, which retries.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from prefect import task
 
-from worldview.ingest import DocumentOutcome, SourceRef, find_unprocessed, process_batch
+from worldview.ingest import (
+    DocumentOutcome,
+    SourceRef,
+    find_unprocessed,
+    limit_malloc_arenas,
+    process_batch,
+)
 from worldview.pipeline import config_for
+from worldview.settings import get_settings
 from worldview.storage import LatestPointer, RecordStore
 from worldview.themes import tagger_if
+from worldview.views.store import put_view_quietly
 
 
 def process_sources(
     bucket: str, refs: list[SourceRef], themes: bool
 ) -> list[tuple[DocumentOutcome, LatestPointer | None]]:
     tagger = tagger_if(themes)
-    return process_batch(RecordStore.from_settings(bucket=bucket), refs, tagger, config_for(tagger))
+    store = RecordStore.from_settings(bucket=bucket)
+    # Each new version's page (views/<id>/v<N>.html), from the record still in memory
+    on_written = partial(put_view_quietly, store) if get_settings().views else None
+    return process_batch(store, refs, tagger, config_for(tagger), on_written)
 
 
 def find_new_sources(
@@ -31,6 +43,9 @@ def find_new_sources(
     store = RecordStore.from_settings(bucket=bucket)
     return find_unprocessed(store, config_for(tagger_if(themes)), prefix, since)
 
+
+# Before the task runner's threads exist: fewer malloc arenas for them (WORLDVIEW_MALLOC_ARENAS)
+limit_malloc_arenas(get_settings().malloc_arenas)
 
 _IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "cache_policy": None}
 process_batch_task = task(process_sources, name="process-batch", **_IO_RETRIES)

@@ -28,9 +28,10 @@ def quarantine(
     config: str,
     step: str,
     reason: str,
+    copy: bool = True,
 ) -> DocumentOutcome:
     store = RecordStore.from_settings(bucket=bucket)
-    return quarantine_failure(store, ref, document_id, fetched, config, step, reason)
+    return quarantine_failure(store, ref, document_id, fetched, config, step, reason, copy=copy)
 
 
 def update_index(bucket: str, pointers: list[LatestPointer]) -> int:

@@ -22,17 +22,19 @@ TEST_KEY, TEST_SECRET = "test-access", "test-secret-key"
 class WeedHandle:
     """The session's object store; tests that simulate an outage stop and restart it."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, many_buckets: bool = False) -> None:
         from worldview.stack import objectstore
 
         self.data_dir = data_dir
+        # the session's store holds a bucket per test: more, smaller volumes than the default
+        self.volumes = objectstore.VolumeLimits(count=2000, size_mb=64) if many_buckets else None
         self.ports = objectstore.WeedPorts.free()
         self.endpoint = f"http://127.0.0.1:{self.ports.s3}"
 
     def start(self) -> None:
         from worldview.stack import objectstore
 
-        objectstore.start(self.data_dir, self.ports, TEST_KEY, TEST_SECRET)
+        objectstore.start(self.data_dir, self.ports, TEST_KEY, TEST_SECRET, volumes=self.volumes)
 
     def stop(self) -> None:
         from worldview.stack import objectstore
@@ -49,7 +51,7 @@ class WeedHandle:
 @pytest.fixture(scope="session")
 def object_store(tmp_path_factory) -> Iterator[WeedHandle]:
     """``weed mini`` on free ports; WORLDVIEW_* settings point at it (themes off)."""
-    handle = WeedHandle(tmp_path_factory.mktemp("objectstore"))
+    handle = WeedHandle(tmp_path_factory.mktemp("objectstore"), many_buckets=True)
     handle.start()
     env = {
         "WORLDVIEW_S3_ENDPOINT": handle.endpoint,

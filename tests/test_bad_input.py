@@ -18,6 +18,10 @@ By Anna Berg
 
 The Kremlin says the West wants to weaken Russia. It says so every year, in every forum.
 """
+UNTITLED = (
+    "This text starts with a long sentence of body text and never states any title, "
+    "as plain prose often does when pasted.\n\nA second paragraph follows it here.\n"
+)
 NO_ARTICLE_HTML = """<!doctype html><html><head><title>Home | Example</title></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a> <a href="/topics">Topics</a></nav>
 <div class="cookie-banner">We use cookies. <button>Accept</button></div>
@@ -41,13 +45,6 @@ CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "bundle.zip": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40, ("ZIP",)),
     "garbage.txt": (b"Title\n\n" + bytes(range(0x80, 0x100)) * 30, ("undecodable",)),
     "chrome.html": (NO_ARTICLE_HTML.encode(), ("no",)),
-    "untitled.txt": (
-        (
-            b"This text starts with a long sentence of body text and never states any title, "
-            b"as plain prose often does when pasted.\n\nA second paragraph follows it here.\n"
-        ),
-        ("title",),
-    ),
 }
 
 
@@ -66,6 +63,7 @@ def batch(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     for name, (data, _) in CASES.items():
         (folder / name).write_bytes(data)
     (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "untitled.txt").write_text(UNTITLED, encoding="utf-8")
     (folder / "hostile.html").write_text(HOSTILE_HTML, encoding="utf-8")
     nested = "<html><body>" + "<div>" * 20000 + "<p>Deep text.</p>" + "</div>" * 20000
     (folder / "nested.html").write_text(nested + "</body></html>", encoding="utf-8")
@@ -127,6 +125,15 @@ def test_the_good_files_in_the_batch_still_become_records(batch) -> None:
     good = json.loads((out / "good.json").read_text(encoding="utf-8"))
     assert good["metadata"]["title"] == "A Good Article About the Kremlin"
     assert good["metadata"]["authors"][0]["name"] == "Anna Berg"
+
+
+def test_a_text_that_states_no_title_is_a_record_with_a_stand_in_title(batch) -> None:
+    """Issue 14: only a page with no article text is refused; a missing title is a warning."""
+    _, out, _ = batch
+    record = json.loads((out / "untitled.json").read_text(encoding="utf-8"))
+    assert record["metadata"]["title"].startswith("This text starts with a long sentence")
+    assert len(record["content"]["paragraphs"]) == 2
+    assert any(w.startswith("title_missing:") for w in record["warnings"])
 
 
 def test_hostile_html_gives_a_clean_record_or_a_clear_error(batch) -> None:

@@ -593,3 +593,101 @@ def test_prefect_server_restarted_mid_run(store, object_store, tmp_path):
     records = audit(store)
     assert all(len(v) == 1 for v in records.values())
     assert_every_upload_has_its_record(store, uploaded, records)
+
+
+# --- issue 15, case 5: a crash between claiming an upload and starting its run ---------------
+
+
+class _ProcessDied(BaseException):
+    """Fault injection: the watcher's process ends between the claim and the run's start (a
+    BaseException, like the SystemExit of a killed process: no ``except Exception`` sees it)."""
+
+
+@pytest.mark.timeout(120)
+def test_uploads_claimed_by_a_watcher_that_died_are_started_by_the_next(store):
+    """Before: 30 of 30 uploads had no run 90 s after ``serve`` restarted; a claim never
+    expired and no watcher took it again. Now the next watcher re-drives every claim older than
+    ``claim_grace_s`` that names no started run: each upload is started exactly once."""
+    from worldview.stack.watcher import UploadWatcher
+
+    store.settings = store.settings.model_copy(update={"claim_grace_s": 0.5, "claim_check_s": 0.2})
+    uploaded = upload(store, documents(30))
+
+    def die(*args):
+        raise _ProcessDied()
+
+    dying = UploadWatcher(store, launch=die, launch_batch=die, emit=None)
+    with pytest.raises(_ProcessDied):
+        dying.poll_once()  # claims all 30, then "dies" starting their run
+    claims = [item["Key"] for item in store._keys("claims/")]
+    assert len(claims) == 30 and not [k for k in claims if "started" in k], claims
+
+    launched: list[str] = []
+    lock = threading.Lock()
+
+    def launch(bucket, obj):
+        with lock:
+            launched.append(obj.key)
+        return f"run-{obj.key}"
+
+    def launch_batch(bucket, objs):
+        for obj in objs:
+            launch(bucket, obj)
+        return "run-burst"
+
+    restarted = UploadWatcher(
+        store, interval=0.1, launch=launch, launch_batch=launch_batch, emit=None
+    )
+    assert restarted.poll_once() == [], "the claims stand: polling alone never starts them"
+    thread = restarted.start_thread()
+    try:
+        assert wait_until(lambda: len(launched) >= 30, 30), launched
+        time.sleep(1.0)  # more re-drive checks: nothing is started twice
+    finally:
+        restarted.stop()
+        thread.join(5)
+    assert sorted(launched) == sorted(uploaded), launched
+    marks = [item["Key"] for item in store._keys("claims/") if "started" in item["Key"]]
+    assert len(marks) == 30, "each claim says its run started"
+    # once the records exist, their claims are deleted (claims/ holds uploads in flight only)
+    from worldview.ingest import SourceRef, process_one
+
+    pointers = [process_one(store, SourceRef(key=k), None, "cfg")[1] for k in uploaded]
+    store.update_index([p for p in pointers if p is not None])
+    assert UploadWatcher(store, launch=die, launch_batch=die, emit=None).redrive() == []
+    assert list(store._keys("claims/")) == [], "claims of uploads with a record are deleted"
+
+
+@pytest.mark.timeout(300)
+def test_runs_a_dead_serve_left_running_are_marked_crashed(prefect_harness):
+    """Case 5: killed runs stayed PENDING or RUNNING for ever (and a RUNNING ``ingest`` holds its
+    deployment's one concurrency slot). A serve process marks those of its deployments Crashed
+    when it starts, and puts the zombie automation (heartbeats) in place."""
+    from prefect.automations import Automation
+    from prefect.client.orchestration import get_client
+    from prefect.states import Completed, Pending, Running
+
+    from flows.process_document import process_document_flow
+    from worldview.stack.runs import ZOMBIE_AFTER_S, ZOMBIE_AUTOMATION, at_serve_start
+
+    deployment_id = process_document_flow.to_deployment(name="crash-test").apply()
+    source = {"source": {"key": "incoming/x.txt", "bucket": "b"}}
+    with get_client(sync_client=True) as client:
+        runs = {}
+        for state in (Running(), Pending(), Completed()):
+            run = client.create_flow_run_from_deployment(deployment_id, parameters=source)
+            client.set_flow_run_state(run.id, state, force=True)
+            runs[state.type.value] = run.id
+        at_serve_start(["process-document/crash-test", "ingest/not-registered"])
+        after = {name: client.read_flow_run(run_id).state for name, run_id in runs.items()}
+    print(f"\n[serve restarted] {', '.join(f'{k} -> {v.name}' for k, v in after.items())}")
+    assert after["RUNNING"].is_crashed() and after["PENDING"].is_crashed()
+    assert "serve" in after["RUNNING"].message
+    assert after["COMPLETED"].is_completed()
+    automation = Automation.read(name=ZOMBIE_AUTOMATION)
+    assert automation.trigger.within.total_seconds() == ZOMBIE_AFTER_S
+    assert automation.actions[0].state.value == "CRASHED"
+    at_serve_start(["process-document/crash-test"])  # idempotent: one automation
+    with get_client(sync_client=True) as client:
+        names = [a.name for a in client.read_automations()]
+    assert names.count(ZOMBIE_AUTOMATION) == 1

@@ -124,14 +124,15 @@ def test_ingest_spreads_the_documents_evenly_over_its_concurrent_batches(store, 
     print(f"\n[ingest] SSL contexts built during the run: {len(contexts)}")
     assert state.result().totals == {"written": 10, "total": 10}
     # The server records task runs from the client's events, a moment after the flow run ends:
-    # wait until it has all 11 (find, 8 batches, index, summary) in a final state.
+    # wait until it has all 13 (contract, find, 8 batches, index, exports, summary) in a final
+    # state.
     run_filter = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
     deadline = time.monotonic() + 30
     with get_client(sync_client=True) as client:
         while True:
             runs = client.read_task_runs(flow_run_filter=run_filter)
             done = [run for run in runs if run.state is not None and run.state.is_final()]
-            if len(done) >= 11 or time.monotonic() > deadline:
+            if len(done) >= 13 or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
     batches = [run for run in runs if run.name.startswith("process-batch")]
@@ -295,3 +296,91 @@ def test_ingest_on_a_local_dask_cluster(store):
     assert {o.key for o in summary.outcomes} == set(keys)
     assert len(store.read_index()) == 5
     assert all_records_valid(store) == 5
+
+
+# --- issue 15: one bad object never stops the pipeline -----------------------------------------
+
+
+def test_one_long_key_does_not_stop_the_run(store):
+    """Case 1: a source key near the store's limit made the quarantine key too long; the batch
+    took KeyTooLongError for an outage, retried and failed the run before the index was
+    written. Now the document fails alone, the others are written and indexed, and the next run
+    has nothing to do. Case 8: the run says how many documents failed, in its state."""
+    keys = upload_samples(store, 3)
+    long_key = store.upload_source("long/" + "x" * 979 + ".pdf", b"%PDF-1.7\n%cut short\n").key
+    state = run_ingest(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
+    assert state.is_completed(), state.message
+    assert state.name == "CompletedWithFailures"
+    assert state.message.startswith("1 of 4 documents failed"), state.message
+    summary = state.result()
+    by_key = {o.key: o for o in summary.outcomes}
+    assert by_key[long_key].status == "failed" and by_key[long_key].error_key
+    assert set(store.read_index()) == {doc_id(store, k) for k in keys}
+    again = run_ingest(IngestRequest(bucket=store.bucket), return_state=True)
+    assert again.result().totals == {"total": 0}
+    assert again.name == "Completed" and again.message == "0 documents: nothing new"
+
+
+def test_a_run_publishes_the_index_for_what_it_wrote_when_a_batch_fails(store, monkeypatch):
+    """Case 1: the store refuses one batch's writes for good (an injected outage on one
+    document's record key); the run fails and says so, but the other batches' records are in
+    the index (before, the failing batch stopped the run before the index was written)."""
+    import flows.ingest
+    from worldview.storage import LeanS3
+
+    keys = upload_samples(store, 4)
+    doomed = doc_id(store, keys[-1])
+    real_send = LeanS3.send
+
+    def refuse_one_document(self, method, url, *args, **kwargs):
+        if method == "PUT" and f"/records/{doomed}/" in url:
+            raise ConnectionResetError("injected: the store drops this connection")
+        return real_send(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(LeanS3, "send", refuse_one_document)
+    monkeypatch.setattr(
+        flows.ingest,
+        "process_batch_task",
+        flows.ingest.process_batch_task.with_options(retries=1, retry_delay_seconds=0),
+    )
+    state = run_ingest(IngestRequest(bucket=store.bucket, batch_size=2), return_state=True)
+    assert state.is_failed() and state.message.startswith("1 of 2 batches failed"), state.message
+    indexed = set(store.read_index())
+    assert {doc_id(store, k) for k in keys[:2]} <= indexed and doomed not in indexed
+    monkeypatch.undo()
+    summary = run_ingest(IngestRequest(bucket=store.bucket))
+    assert set(store.read_index()) == {doc_id(store, k) for k in keys}, summary.totals
+
+
+def test_since_without_a_timezone_does_not_crash_ingest(store):
+    """Case 7: the UI's form sends ``since`` without a zone (a naive datetime): it is UTC."""
+    from datetime import datetime, timedelta
+
+    keys = upload_samples(store, 2)
+    request = IngestRequest.model_validate(
+        {"bucket": store.bucket, "since": (datetime.utcnow() - timedelta(hours=1)).isoformat()}  # noqa: DTZ003
+    )
+    assert request.since is not None and request.since.utcoffset() == timedelta(0)
+    state = run_ingest(request, return_state=True)
+    assert state.is_completed(), state.message
+    assert state.result().totals == {"written": 2, "total": 2}
+    assert set(store.read_index()) == {doc_id(store, k) for k in keys}
+
+
+def test_process_document_of_a_deleted_source_is_quarantined_at_once(store):
+    """Case 1 in the per-upload flow: the store refusing one object (NoSuchKey: deleted after
+    the watcher saw it) is that document's failure: no retries, an error record, a clear end."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    key = "incoming/deleted-since.txt"
+    state = process_document_flow(SourceObject(key=key, bucket=store.bucket), return_state=True)
+    assert state.is_failed() and "quarantined" in state.message, state.message
+    assert "NoSuchKey" in state.message, state.message
+    ((document, _etag, _config),) = store.failed_revisions()
+    assert document == doc_id(store, key)
+    run_filter = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=run_filter)
+    fetches = [run for run in runs if run.name.startswith("fetch")]
+    assert fetches and all(run.run_count == 1 for run in fetches), "fetched once, not retried"

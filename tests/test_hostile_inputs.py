@@ -53,10 +53,15 @@ def test_pipeline_gives_a_sound_record_or_a_clear_error(case: Case):
 
 @pytest.mark.timeout(60)
 def test_binary_formats_are_refused_as_unsupported_input():
-    """A PDF or an image is not an article: the user is told what it is, not 'no title found'."""
+    """An image or an archive is not an article: the user is told what it is, not 'no title
+    found'. (A PDF is read since issue 19: the hostile one holds a title and no text, so it is
+    refused for that, whatever its name.)"""
     for case in CASES:
-        if case.name in {"pdf", "png", "zip", "gzip", "pdf_named_txt", "png_named_html"}:
+        if case.name in {"png", "zip", "gzip", "png_named_html"}:
             with pytest.raises(UnsupportedInputError):
+                process_document(case.data, case.filename)
+        if case.name in {"pdf", "pdf_named_txt"}:
+            with pytest.raises(PipelineError):
                 process_document(case.data, case.filename)
 
 

@@ -401,3 +401,41 @@ def test_terraform_blocks_are_balanced():
         text = re.sub(r"#.*", "", text)
         for open_, close in ("{}", "[]", "()"):
             assert text.count(open_) == text.count(close), f"{path.name}: unbalanced {open_}{close}"
+
+
+# -- issue 15 ------------------------------------------------------------------------------------
+
+
+def test_the_failed_documents_automation_matches_the_ingest_state():
+    """Case 8: docs/deploy.md's automation parses with Prefect's models and fires on the state
+    ``ingest`` ends in when documents failed (the event is ``prefect.flow-run.<state name>``)."""
+    from prefect.events.schemas.automations import AutomationCore
+
+    from flows.ingest import COMPLETED_WITH_FAILURES, ingest_flow
+
+    data = yaml.safe_load((INFRA / "automations" / "notify-failed-documents.yaml").read_text())
+    automation = AutomationCore.model_validate(data)
+    assert f"prefect.flow-run.{COMPLETED_WITH_FAILURES}" in automation.trigger.expect
+    assert "prefect.flow-run.Failed" in automation.trigger.expect
+    assert data["trigger"]["match_related"]["prefect.resource.name"] == ingest_flow.name
+    assert automation.actions[0].type == "send-notification"
+
+
+def test_compose_locks_the_store_down_and_gives_uploaders_their_own_identity(compose):
+    """Case 6: the store's unauthenticated HTTP APIs are off and its JWT keys come from .env;
+    uploaders have an identity of their own that can only write under incoming/."""
+    service = compose["services"]["seaweedfs"]
+    assert "-disableHttp" in command_of(service)
+    env = service["environment"]
+    for name in ("JWT_SIGNING_KEY", "JWT_SIGNING_READ_KEY", "JWT_FILER_SIGNING_KEY"):
+        assert "?set it in infra/.env" in env[f"WEED_{name}"], name
+    content = compose["configs"]["s3_identities"]["content"]
+    identities = json.loads(re.sub(r"\$\{(\w+)[^}]*\}", r"\1", content))["identities"]
+    uploader = next(i for i in identities if i["name"] == "uploader")
+    assert uploader["actions"] == ["Write:WORLDVIEW_BUCKET/incoming/*"]
+    assert uploader["credentials"][0]["accessKey"] == "WORLDVIEW_UPLOADER_ACCESS_KEY"
+    example = (INFRA / ".env.example").read_text()
+    for variable in ("WORLDVIEW_UPLOADER_ACCESS_KEY", "WORLDVIEW_UPLOADER_SECRET_KEY"):
+        assert f"{variable}=" in example
+    for variable in ("SEAWEEDFS_JWT_KEY", "SEAWEEDFS_FILER_JWT_KEY"):
+        assert f"{variable}=" in example and f"${{{variable}" in json.dumps(env)

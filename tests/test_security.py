@@ -323,3 +323,215 @@ def test_no_credential_in_logs_records_or_artifacts(object_store, store, prefect
         assert secret not in json.dumps(artifact.model_dump(mode="json")), artifact.key
     for entry in logs:
         assert secret not in entry.message, entry.message
+
+
+# --- issue 15, case 6: a locked-down store --------------------------------------------------
+
+
+def _http(method: str, url: str, body: bytes | None = None) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+
+
+def _grpc_answers_plaintext(port: int) -> bool:
+    """A plaintext gRPC server answers the HTTP/2 preface with its SETTINGS frame."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(HTTP2_PREFACE)
+        try:
+            reply = sock.recv(9)
+        except (TimeoutError, ConnectionResetError):
+            return False
+    return len(reply) == 9 and reply[3] == 0x04  # a SETTINGS frame
+
+
+def _tls_session_opens(port: int, cert_dir=None) -> bool:
+    """A TLS session on ``port`` carries data (with ``cert_dir``'s client certificate if given);
+    a server that requires a client certificate ends one without it."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["h2"])
+    if cert_dir is not None:
+        context.load_cert_chain(cert_dir / "store.crt", cert_dir / "store.key")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            with context.wrap_socket(raw) as tls:
+                tls.sendall(HTTP2_PREFACE)
+                return len(tls.recv(9)) == 9  # TLS 1.3 reports a missing certificate here
+    except (ssl.SSLError, OSError):
+        return False
+
+
+@pytest.mark.timeout(120)
+def test_the_embedded_store_exposes_no_unauthenticated_api(object_store, store):
+    """Case 6: the filer's HTTP port took no credentials: any local process could read any
+    source, forge ``records/.../latest.json`` or delete objects; the master's could drop a
+    bucket's volumes (``/col/delete``). Now only the S3 API answers, with the key: master and
+    filer HTTP are off, the volume server wants a JWT, every gRPC port a client certificate."""
+    ports = object_store.ports
+    body = b"A Title\n\nA private analysis of the talks.\n"
+    key = store.upload_source("private.txt", body).key
+    latest = f"records/{store.bucket}-doc/latest.json"
+    filer = f"http://127.0.0.1:{ports.filer}/buckets/{store.bucket}"
+    attempts = {
+        "filer read": _http("GET", f"{filer}/{key}"),
+        "filer listing": _http("GET", f"{filer}/incoming/"),
+        "filer forged write": _http("PUT", f"{filer}/{latest}", b'{"version": 99}'),
+        "filer delete": _http("DELETE", f"{filer}/{key}"),
+        "master drops the bucket": _http(
+            "GET", f"http://127.0.0.1:{ports.master}/col/delete?collection={store.bucket}"
+        ),
+        "master assign": _http("GET", f"http://127.0.0.1:{ports.master}/dir/assign"),
+        "volume write": _http("POST", f"http://127.0.0.1:{ports.volume}/1,0123456789", b"x"),
+        "admin": _http("GET", f"http://127.0.0.1:{ports.admin}/"),
+    }
+    for what, (status, reply) in attempts.items():
+        assert status >= 400 and b"private analysis" not in reply, (what, status, reply[:200])
+    assert store.fetch(key).data == body, "the source must be intact"
+    assert store.get_bytes(latest) is None, "nothing forged"
+
+    from worldview.stack.objectstore import SECURITY_DIR
+
+    cert_dir = object_store.data_dir / SECURITY_DIR
+    for name in ("master_grpc", "volume_grpc", "filer_grpc", "s3_grpc", "admin_grpc"):
+        port = getattr(ports, name)
+        assert not _grpc_answers_plaintext(port), f"{name} speaks plaintext gRPC"
+        assert not _tls_session_opens(port), f"{name} takes a client without a certificate"
+        assert _tls_session_opens(port, cert_dir), f"{name}: no TLS with the store's certificate"
+
+
+@pytest.mark.timeout(60)
+def test_the_store_secrets_are_random_private_and_not_in_the_process_list(object_store, tmp_path):
+    """Case 6: the embedded secret was the same string on every machine. Now ``up`` makes one
+    at the first start (0600) and the store's signing keys and certificates likewise; none is
+    on the store's command line."""
+    import stat
+
+    from worldview.settings import Settings, embedded_secret
+    from worldview.stack import objectstore, processes, store_credentials
+    from worldview.storage.transport import _credentials
+
+    local = {"s3_endpoint": "http://127.0.0.1:1", "s3_access_key": None, "s3_secret_key": None}
+    first = Settings(data_dir=tmp_path / "a", **local)
+    second = Settings(data_dir=tmp_path / "b", **local)
+    access, secret = store_credentials(first)
+    assert store_credentials(first) == (access, secret), "made once, then kept"
+    assert store_credentials(second)[1] != secret and len(secret) >= 32
+    assert embedded_secret(first) == secret and _credentials(first) == (access, secret)
+    assert "worldview-embedded-secret" not in json.dumps(store_credentials(second))
+    for path in (first.data_dir / objectstore.CREDENTIALS_FILE,):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+    security = object_store.data_dir / objectstore.SECURITY_DIR
+    assert stat.S_IMODE(security.stat().st_mode) == 0o700
+    files = sorted(p.name for p in security.iterdir())
+    assert files == ["ca.crt", "security.toml", "store.crt", "store.key"]
+    assert all(stat.S_IMODE((security / f).stat().st_mode) == 0o600 for f in files)
+    config = (security / "security.toml").read_text()
+    keys = re.findall(r'^(?:key|password) = "([^"/][^"]*)"', config, re.M)  # not the paths
+    assert len(keys) == 5 and len(set(keys)) == 5 and all(len(k) >= 32 for k in keys[:4])
+    other = objectstore.security_config(tmp_path / "c") / "security.toml"
+    assert not set(keys) & set(re.findall(r'^key = "([^"/][^"]*)"', other.read_text(), re.M))
+
+    pid = processes.running_pid(object_store.data_dir, objectstore.NAME, objectstore.MARKER)
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    from fixtures_servers import TEST_SECRET
+
+    for secret_value in [*keys, TEST_SECRET]:
+        assert secret_value not in cmdline
+
+
+@pytest.fixture
+def compose_store(tmp_path, monkeypatch):
+    """A ``weed mini`` started with infra/compose.yaml's identities (its values filled in)."""
+    import yaml
+    from fixtures_servers import WeedHandle
+
+    from worldview.stack import objectstore
+
+    compose = yaml.safe_load((REPO / "infra" / "compose.yaml").read_text())
+    values = {
+        "WORLDVIEW_S3_ACCESS_KEY": "pipeline",
+        "WORLDVIEW_S3_SECRET_KEY": "pipeline-secret-key",
+        "WORLDVIEW_UPLOADER_ACCESS_KEY": "uploader",
+        "WORLDVIEW_UPLOADER_SECRET_KEY": "uploader-secret-key",
+        "WORLDVIEW_BUCKET": "teambucket",
+    }
+    template = compose["configs"]["s3_identities"]["content"]
+    content = re.sub(r"\$\{(\w+)[^}]*\}", lambda m: values[m.group(1)], template)
+
+    def compose_identities(path, access_key, secret_key):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+        return path
+
+    monkeypatch.setattr(objectstore, "write_identities", compose_identities)
+    handle = WeedHandle(tmp_path / "team")
+    handle.start()
+    try:
+        yield handle, values
+    finally:
+        handle.stop()
+
+
+@pytest.mark.timeout(120)
+def test_compose_uploaders_can_only_write_under_incoming(compose_store):
+    """Case 6: compose gave uploaders the pipeline's Admin identity. Now they have their own,
+    which writes under incoming/ of the bucket and can do nothing else."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    handle, values = compose_store
+
+    def client(prefix: str):
+        return boto3.client(
+            "s3",
+            endpoint_url=handle.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=values[f"WORLDVIEW_{prefix}_ACCESS_KEY"],
+            aws_secret_access_key=values[f"WORLDVIEW_{prefix}_SECRET_KEY"],
+            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+        )
+
+    pipeline, uploader = client("S3"), client("UPLOADER")
+    bucket = values["WORLDVIEW_BUCKET"]
+    pipeline.create_bucket(Bucket=bucket)
+    pipeline.create_bucket(Bucket="otherbucket")
+    pipeline.put_object(Bucket=bucket, Key="records/doc/v1.json", Body=b"{}")
+    uploader.put_object(Bucket=bucket, Key="incoming/new/analysis.html", Body=b"<p>hi</p>")
+    assert pipeline.get_object(Bucket=bucket, Key="incoming/new/analysis.html")["Body"].read()
+    refused = {
+        "forge a record": lambda: uploader.put_object(
+            Bucket=bucket, Key="records/doc/latest.json", Body=b"{}"
+        ),
+        "read a record": lambda: uploader.get_object(Bucket=bucket, Key="records/doc/v1.json"),
+        "read a source": lambda: uploader.get_object(
+            Bucket=bucket, Key="incoming/new/analysis.html"
+        ),
+        "delete a record": lambda: uploader.delete_object(Bucket=bucket, Key="records/doc/v1.json"),
+        "list the bucket": lambda: uploader.list_objects_v2(Bucket=bucket),
+        "another bucket": lambda: uploader.put_object(
+            Bucket="otherbucket", Key="incoming/x.txt", Body=b"x"
+        ),
+        "versioning": lambda: uploader.put_bucket_versioning(
+            Bucket=bucket, VersioningConfiguration={"Status": "Suspended"}
+        ),
+    }
+    for what, attempt in refused.items():
+        with pytest.raises(ClientError, match="AccessDenied"):
+            attempt()
+            pytest.fail(f"the uploader could {what}")
+    assert pipeline.get_object(Bucket=bucket, Key="records/doc/v1.json")["Body"].read() == b"{}"

@@ -392,3 +392,144 @@ def test_listings_carry_aware_last_modified_times(store):
     store.upload_source("dated.txt", b"A line of text.")
     (obj,) = list(store.list_incoming("dated"))
     assert abs(obj.last_modified - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+# --- issue 15: one bad object never stops the pipeline -----------------------------------------
+
+LONG_KEY = "incoming/long/" + "x" * 979 + ".pdf"  # 997 bytes: the store takes it
+
+
+def test_a_source_key_at_the_store_limit_still_gets_its_quarantine_copy(store):
+    """Case 1: ``quarantine/<id>/<etag>-<name>`` of a 997-byte source key is over the store's
+    1,024-byte limit (KeyTooLongError): the derived key is bounded (head, hash, extension)."""
+    from worldview.ingest import SourceRef, process_one
+    from worldview.storage import MAX_KEY_BYTES
+
+    info = store.upload_source(LONG_KEY, b"%PDF-1.7\n%binary, cut short\n")
+    outcome, pointer = process_one(store, SourceRef(key=info.key, etag=info.etag), None, "cfg")
+    assert (outcome.status, pointer) == ("failed", None)
+    error = store.get_error(outcome.error_key)
+    assert error["source_key"] == LONG_KEY and error["step"] != "internal", error
+    copy_key = error["quarantine_key"]
+    assert len(copy_key.encode()) <= MAX_KEY_BYTES and copy_key.endswith(".pdf"), copy_key
+    copy = store.client.get_object(Bucket=store.bucket, Key=copy_key)["Body"].read()
+    assert copy == b"%PDF-1.7\n%binary, cut short\n"
+
+
+def test_a_source_deleted_after_the_listing_fails_alone(store):
+    """Case 1: a store error about one object (NoSuchKey on GET, and again on the quarantine
+    copy) stays with that document: an error record, and the next document is processed."""
+    from worldview.ingest import find_unprocessed, process_batch
+
+    gone = store.upload_source("gone.txt", b"A Title\n\nOne paragraph about Moscow. Another.\n")
+    kept = store.upload_source("kept.txt", b"A Title\n\nOne paragraph about Moscow. More.\n")
+    refs = find_unprocessed(store, "cfg", None)
+    store.client.delete_object(Bucket=store.bucket, Key=gone.key)  # after the listing
+    results = {o.key: (o, p) for o, p in process_batch(store, refs, None, "cfg")}
+    failed, _ = results[gone.key]
+    assert failed.status == "failed" and failed.step == "fetch" and "NoSuchKey" in failed.reason
+    error = store.get_error(failed.error_key)
+    assert error["quarantine_key"] is None and "not copied" in error["quarantine_note"]
+    assert results[kept.key][0].status == "written" and results[kept.key][1] is not None
+
+
+def test_bounded_keys_stay_distinct_and_within_the_limit():
+    from worldview.storage import MAX_KEY_BYTES, bounded_key
+
+    short = "quarantine/doc/etag-name.pdf"
+    assert bounded_key(short) == short
+    a, b = ("quarantine/d/e-" + "я" * 600 + tail for tail in ("a.html", "b.html"))
+    assert a != b and bounded_key(a) != bounded_key(b)
+    for key in (a, b):
+        bounded = bounded_key(key)
+        assert len(bounded.encode()) <= MAX_KEY_BYTES and bounded.endswith(".html")
+        bounded.encode().decode("utf-8")  # never half a character
+
+
+def test_versions_follow_the_source_when_versioning_is_suspended(store, sample):
+    """Case 4: with versioning suspended, SeaweedFS lists the current ``null`` version after the
+    older versioned ones. The order comes from IsLatest and LastModified: the newer upload is
+    written, the older one is superseded, and ``latest`` follows the current content."""
+    import time
+
+    key, data = sample
+    (a, etag_a), (b, etag_b) = revisions_of(store, key, data, 2)  # versioned uploads
+    store.client.put_bucket_versioning(
+        Bucket=store.bucket, VersioningConfiguration={"Status": "Suspended"}
+    )
+    time.sleep(1.1)  # LastModified has whole seconds
+    (c, etag_c), *_ = revisions_of(store, key, data + b"\n\nSuspended.\n", 1)
+    listed = store.client.list_object_versions(Bucket=store.bucket, Prefix=key)["Versions"]
+    assert [v["VersionId"] for v in listed][-1] == "null", "the store lists null last"
+    assert store.put_version(b, source_etag=etag_b).status == "written"
+    newest = store.put_version(c, source_etag=etag_c)
+    assert (newest.status, newest.pointer.version) == ("written", 2)
+    assert store.put_version(a, source_etag=etag_a).status == "superseded"
+    assert store.latest(c.document_id).source_sha256 == c.source.sha256
+    # and versioning enabled again: a new upload is newer than the null version
+    store.client.put_bucket_versioning(
+        Bucket=store.bucket, VersioningConfiguration={"Status": "Enabled"}
+    )
+    time.sleep(1.1)
+    (d, etag_d), *_ = revisions_of(store, key, data + b"\n\nEnabled again.\n", 1)
+    assert store.put_version(d, source_etag=etag_d).pointer.version == 3
+    assert store.put_version(c, source_etag=etag_c).status == "superseded"
+
+
+def test_since_without_a_timezone_is_utc(store):
+    """Case 7: the UI's form sends ``since`` without a zone; the listing reads it as UTC."""
+    from datetime import datetime, timedelta
+
+    info = store.upload_source("recent.txt", b"A Title\n\nText.\n")
+    naive_past = datetime.utcnow() - timedelta(hours=1)  # noqa: DTZ003 - naive on purpose
+    assert [o.key for o in store.list_incoming(since=naive_past)] == [info.key]
+    assert list(store.list_incoming(since=naive_past + timedelta(hours=2))) == []
+
+
+@pytest.fixture(scope="module")
+def s3_emulator():
+    """moto's S3 server on 127.0.0.1: a store that keeps ``a//b`` and ``dir/`` with content as
+    their own objects, as AWS S3 does (SeaweedFS rewrites them on upload)."""
+    server_module = pytest.importorskip("moto.server")
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def test_ambiguous_keys_and_directory_markers_get_an_error_record(s3_emulator):
+    """Case 7: keys a store rewrites (``a//b``, a leading ``/``) name another object on another
+    store, and a directory marker with content is no file: each gets an error record (no copy:
+    which object it names is the question), an empty marker is no source at all, and the good
+    object beside them becomes a record."""
+    import uuid
+
+    from worldview.ingest import find_unprocessed, process_batch
+    from worldview.pipeline import config_for
+    from worldview.settings import Settings
+    from worldview.storage import RecordStore
+
+    settings = Settings(
+        s3_endpoint=s3_emulator, s3_access_key="k", s3_secret_key="s", s3_lean_transport=False
+    )
+    aws = RecordStore(f"keys-{uuid.uuid4().hex[:8]}", settings=settings)
+    aws.ensure_bucket()
+    body = b"A Title\n\nOne paragraph about Moscow. Another sentence.\n"
+    ambiguous = ["incoming/a//b.txt", "incoming//lead.txt", "incoming/dir/", "incoming/x/./y.txt"]
+    for key in [*ambiguous, "incoming/a/b.txt"]:
+        aws.client.put_object(Bucket=aws.bucket, Key=key, Body=body + key.encode())
+    aws.client.put_object(Bucket=aws.bucket, Key="incoming/empty-dir/", Body=b"")
+    refs = find_unprocessed(aws, config_for(None), None)
+    assert "incoming/empty-dir/" not in {r.key for r in refs}
+    results = process_batch(aws, refs, None, config_for(None))
+    aws.update_index([p for _, p in results if p is not None])
+    outcomes = {o.key: o for o, _ in results}
+    assert outcomes["incoming/a/b.txt"].status == "written"
+    for key in ambiguous:
+        assert outcomes[key].status == "failed", outcomes[key]
+        error = aws.get_error(outcomes[key].error_key)
+        assert "ambiguous key" in error["reason"] and error["quarantine_key"] is None, error
+    assert find_unprocessed(aws, config_for(None), None) == []  # failed once, not retried
+    with pytest.raises(ValueError, match="empty path segment"):
+        aws.upload_source("a//c.txt", body)  # our own uploads refuse them outright

@@ -28,6 +28,15 @@ class UnsupportedInputError(PipelineError):
     step = "decode"
 
 
+class DocumentTooLargeError(PipelineError):
+    """Over one of a document's limits (``WORLDVIEW_MAX_*``, worldview/extract/limits.py): the
+    reason names the setting. The step is the one that found it."""
+
+
+class TimeBudgetError(PipelineError):
+    """The document took longer than ``WORLDVIEW_MAX_DOCUMENT_SECONDS`` in the pipeline."""
+
+
 class NoArticleError(PipelineError):
     """Nothing left that looks like an article (empty, whitespace, pure site chrome)."""
 

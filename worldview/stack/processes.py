@@ -48,9 +48,14 @@ def running_pid(data_dir: Path, name: str, marker: str) -> int | None:
 
 
 def start(
-    data_dir: Path, name: str, argv: list[str], env: dict[str, str] | None = None
+    data_dir: Path,
+    name: str,
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    umask: int = -1,
 ) -> subprocess.Popen:
-    """Start ``argv`` detached (own session, output to its log) and write its pid file."""
+    """Start ``argv`` detached (own session, output to its log) and write its pid file; with
+    ``umask`` (e.g. 0o077) what the service creates (sockets, files) is its user's only."""
     _pid_file(data_dir, name).parent.mkdir(parents=True, exist_ok=True)
     log = log_file(data_dir, name)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +67,7 @@ def start(
             stdin=subprocess.DEVNULL,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            umask=umask,
         )
     _pid_file(data_dir, name).write_text(str(process.pid))
     return process

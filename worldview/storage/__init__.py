@@ -33,23 +33,51 @@ from worldview.storage.index import (
     QUARANTINE_PREFIX,
     RecordStore,
 )
-from worldview.storage.objects import Bucket, FetchedSource, ObjectInfo
+from worldview.storage.objects import (
+    MAX_KEY_BYTES,
+    Bucket,
+    FetchedSource,
+    ObjectInfo,
+    bounded_key,
+    key_problem,
+)
+from worldview.storage.parse import RecordFormatError, parse_record
 from worldview.storage.transport import (
     ConcurrentWriteError,
     LeanS3,
     StorageError,
+    error_code,
+    is_per_object_error,
     lean_transport,
     parse_timestamp,
     s3_client,
 )
-from worldview.storage.versions import LatestPointer, RecordVersions, WriteResult
+from worldview.storage.versions import (
+    CHANGE_REASONS,
+    POINTER_FORMAT,
+    ChangeReason,
+    LatestPointer,
+    RecordVersions,
+    ThemeScore,
+    WriteResult,
+    change_reasons,
+)
 
 __all__ = [
+    "MAX_KEY_BYTES",
+    "bounded_key",
+    "error_code",
+    "is_per_object_error",
+    "key_problem",
+    "CHANGE_REASONS",
     "CLAIMS_PREFIX",
     "ERRORS_PREFIX",
     "INDEX_KEY",
+    "POINTER_FORMAT",
     "QUARANTINE_PREFIX",
+    "RecordFormatError",
     "Bucket",
+    "ChangeReason",
     "ConcurrentWriteError",
     "FetchedSource",
     "LatestPointer",
@@ -58,7 +86,10 @@ __all__ = [
     "RecordStore",
     "RecordVersions",
     "StorageError",
+    "ThemeScore",
     "WriteResult",
+    "change_reasons",
+    "parse_record",
     "lean_transport",
     "parse_timestamp",
     "s3_client",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -55,6 +56,45 @@ class FetchedSource:
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# S3 (and SeaweedFS) refuse keys longer than 1,024 bytes of UTF-8 (KeyTooLongError).
+MAX_KEY_BYTES = 1024
+_KEY_HASH_CHARS = 24
+_KEY_SUFFIX_MAX = 16  # ".pdf", ".html": kept after the hash so the copy keeps its type
+
+
+def bounded_key(key: str, limit: int = MAX_KEY_BYTES) -> str:
+    """``key`` if the store takes it, else its head, a hash of the whole key and its extension.
+
+    For keys the pipeline derives from a source's key (``quarantine/<id>/<etag>-<name>``): a
+    source key may use the store's whole limit, and the prefix added to it must not make the
+    derived key one the store refuses. Distinct keys stay distinct (the hash is of the whole).
+    """
+    if len(key.encode("utf-8")) <= limit:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:_KEY_HASH_CHARS]
+    name = key.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot and len(name) - dot <= _KEY_SUFFIX_MAX else ""
+    room = limit - len(f"~{digest}{suffix}".encode())
+    head = key.encode("utf-8")[:room].decode("utf-8", "ignore")  # never half a character
+    return f"{head}~{digest}{suffix}"
+
+
+def key_problem(key: str) -> str | None:
+    """Why a source key is ambiguous, or None: stores rewrite some keys (SeaweedFS stores
+    ``a//b`` and ``/a`` as ``a/b`` and ``a``, S3 keeps them apart) and treat a key ending in
+    ``/`` as a directory, so the object such a key names depends on the store. The pipeline
+    does not guess which one was meant."""
+    path = key.split("/")
+    if key.endswith("/"):
+        return "a directory marker with content (the key ends in '/'): upload it under a file name"
+    if "" in path[:-1]:
+        return "the key has an empty path segment ('//' or a leading '/'), which stores rewrite"
+    if "." in path or ".." in path:
+        return "the key has a '.' or '..' path segment, which stores resolve or refuse"
+    return None
 
 
 class Bucket:
@@ -171,6 +211,17 @@ class Bucket:
             raise
         return True
 
+    def get_bytes(self, key: str) -> bytes | None:
+        """An object's bytes, or None when there is no such object."""
+        response = self._get(key)
+        return None if response is None else response["Body"].read()
+
+    def put_if_changed(self, key: str, body: bytes, content_type: str) -> bool:
+        """Put unless the object already holds exactly ``body``; True when it was written."""
+        if self.get_bytes(key) == body:
+            return False
+        return self._put(key, body, content_type)
+
     def _keys(self, prefix: str) -> Iterator[dict]:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
@@ -181,6 +232,9 @@ class Bucket:
     def upload_source(self, name: str, data: bytes, content_type: str | None = None) -> ObjectInfo:
         """Put a source under ``incoming/`` (a publisher's or the demo's upload)."""
         key = name if name.startswith(self.incoming_prefix) else self.incoming_prefix + name
+        problem = key_problem(key)
+        if problem:
+            raise ValueError(f"{key!r}: {problem}")
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key, "Body": data}
         if content_type:
             kwargs["ContentType"] = content_type
@@ -196,12 +250,16 @@ class Bucket:
     def list_incoming(
         self, prefix: str | None = None, since: datetime | None = None
     ) -> Iterator[ObjectInfo]:
-        """Current objects under the incoming prefix (optionally modified at or after ``since``)."""
+        """Current objects under the incoming prefix (optionally modified at or after ``since``;
+        a time without a zone is UTC). An empty directory marker (``dir/``, 0 bytes) is no
+        source and is left out; one with content is listed, for ingest to refuse by name."""
         prefix = prefix if prefix is not None else self.incoming_prefix
         if not prefix.startswith(self.incoming_prefix):
             prefix = self.incoming_prefix + prefix
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
         for item in self._keys(prefix):
-            if item["Key"].endswith("/"):
+            if item["Key"].endswith("/") and not item["Size"]:
                 continue  # directory markers some stores create
             if since is not None and item["LastModified"] < since:
                 continue

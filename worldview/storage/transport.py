@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlparse
 
-from worldview.settings import Settings, get_settings
+from worldview.settings import Settings, embedded_secret, get_settings
 
 CONDITION_HEADERS = {"IfNoneMatch": "If-None-Match", "IfMatch": "If-Match"}
 
@@ -39,7 +39,7 @@ def _credentials(settings: Settings) -> tuple[str | None, str | None]:
     """Explicit keys, the embedded store's on this machine, else (None, None): the AWS chain."""
     access, secret = settings.s3_access_key, settings.s3_secret_key
     if access is None and _is_local(settings.s3_endpoint):
-        access, secret = settings.embedded_access_key, settings.embedded_secret_key
+        access, secret = settings.embedded_access_key, embedded_secret(settings)
     return access, secret
 
 
@@ -335,3 +335,29 @@ def is_precondition_failed(exc: Exception) -> bool:
 
 def is_not_found(exc: Exception) -> bool:
     return error_code(exc) in {"NoSuchKey", "404", "NotFound"}
+
+
+# What the store says about one object or one key, not about itself: the same request fails the
+# same way however often it is retried, and the next object is not affected (a key over the
+# store's 1,024-byte limit, a source deleted between the listing and the GET, a name the store
+# refuses). Everything else (connection errors, 5xx, throttling, 403 on the bucket, a request
+# the store finds malformed: a client bug would fail every document alike) is the store's
+# condition: the caller's task retries it, and the run fails rather than quarantine them all.
+PER_OBJECT_ERROR_CODES = frozenset(
+    {
+        "KeyTooLongError",
+        "InvalidArgument",
+        "InvalidObjectName",
+        "InvalidURI",
+        "InvalidObjectState",
+        "NoSuchKey",
+        "NoSuchVersion",
+        "EntityTooLarge",
+        "404",
+    }
+)
+
+
+def is_per_object_error(exc: Exception) -> bool:
+    """The store refused this object or key (see ``PER_OBJECT_ERROR_CODES``)."""
+    return error_code(exc) in PER_OBJECT_ERROR_CODES

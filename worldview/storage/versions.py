@@ -4,14 +4,16 @@ moved forward with compare-and-swap, in the source's revision order."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from worldview.identity import record_config, record_fingerprint
 from worldview.record import Record
 from worldview.storage.objects import Bucket, utc_now
+from worldview.storage.parse import parse_record
 from worldview.storage.transport import ConcurrentWriteError, is_not_found
 
 CAS_ATTEMPTS = 20
@@ -20,8 +22,33 @@ CAS_ATTEMPTS = 20
 WriteStatus = Literal["written", "unchanged", "superseded"]
 
 
+# Index lines and ``latest.json`` written before format 2 carry only the fields up to
+# ``written_at``: they still parse (the new fields default) and are upgraded by
+# ``RecordStore.upgrade_index``.
+POINTER_FORMAT = 2
+
+# Why a version exists: the first one of its document, or what changed since the version before
+# it (several may apply): the source's content, the pipeline, the schema, the taxonomy, the model.
+ChangeReason = Literal["new_document", "source", "pipeline", "schema", "taxonomy", "model"]
+CHANGE_REASONS: tuple[ChangeReason, ...] = (
+    "new_document",
+    "source",
+    "pipeline",
+    "schema",
+    "taxonomy",
+    "model",
+)
+
+
+class ThemeScore(BaseModel):
+    id: str
+    score: float
+
+
 class LatestPointer(BaseModel):
-    """``records/<id>/latest.json`` and one line of the index."""
+    """``records/<id>/latest.json`` and one line of ``index/latest.jsonl``: where a document's
+    newest version is and what consumers filter on (dates, site, language, themes) without a GET
+    per record. Unknown fields are ignored, so a newer writer's lines parse here too."""
 
     document_id: str
     version: int
@@ -33,14 +60,66 @@ class LatestPointer(BaseModel):
     source_version_id: str | None = None
     source_sha256: str
     title: str
-    themes: list[str] = []
+    themes: list[str] = []  # document theme ids, in taxonomy order
     written_at: str
+    # Format 2: the record's metadata, themes with scores and provenance versions.
+    pointer_format: int = 1
+    authors: list[str] = []
+    published: str | None = None
+    updated: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    publication_type: str | None = None
+    theme_scores: list[ThemeScore] = []
+    processed_at: str | None = None
+    pipeline_version: str | None = None
+    schema_version: str | None = None
+    taxonomy_version: str | None = None
+    model: str | None = None
+
+
+def change_reasons(
+    old: Record | LatestPointer | None, new: Record | LatestPointer
+) -> list[ChangeReason]:
+    """Why ``new`` is a version after ``old`` (None: the document's first version).
+
+    A pointer of format 1 does not say which versions made it: pass the record instead."""
+    if old is None:
+        return ["new_document"]
+    before, after = _version_facts(old), _version_facts(new)
+    return [
+        reason for reason, a, b in zip(CHANGE_REASONS[1:], before, after, strict=True) if a != b
+    ]
+
+
+def _version_facts(item: Record | LatestPointer) -> tuple[str | None, ...]:
+    """(source sha256, pipeline, schema, taxonomy, model) of a record or a format-2 pointer."""
+    if isinstance(item, Record):
+        p = item.provenance
+        return (
+            item.source.sha256,
+            p.pipeline_version,
+            p.schema_version,
+            p.taxonomy_version,
+            p.model,
+        )
+    if item.pointer_format < 2:
+        raise ValueError(f"{item.document_id} v{item.version}: the pointer predates format 2")
+    return (
+        item.source_sha256,
+        item.pipeline_version,
+        item.schema_version,
+        item.taxonomy_version,
+        item.model,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     status: WriteStatus
     pointer: LatestPointer
+    # For a written version: why it was made (``change_reasons``); empty otherwise.
+    reasons: tuple[ChangeReason, ...] = ()
 
 
 class RecordVersions(Bucket):
@@ -69,7 +148,7 @@ class RecordVersions(Bucket):
         response = self._get(self.version_key(document_id, version))
         if response is None:
             raise KeyError(f"{document_id} has no version {version}")
-        return Record.model_validate_json(response["Body"].read())
+        return parse_record(response["Body"].read())  # any minor version of the schema
 
     def latest(self, document_id: str) -> LatestPointer | None:
         """The newest version's pointer; repaired when a writer died before moving it."""
@@ -82,6 +161,9 @@ class RecordVersions(Bucket):
             newest = self.get_version(document_id, versions[-1])
             pointer = self._pointer_for(newest, source_etag=None)
             self._advance_latest(pointer)
+        elif pointer.pointer_format < POINTER_FORMAT:
+            pointer = self.upgraded_pointer(pointer)
+            self._advance_latest(pointer)
         return pointer
 
     def latest_record(self, document_id: str) -> Record | None:
@@ -89,6 +171,7 @@ class RecordVersions(Bucket):
         return self.get_version(document_id, pointer.version) if pointer else None
 
     def _pointer_for(self, record: Record, source_etag: str | None) -> LatestPointer:
+        m, p = record.metadata, record.provenance
         return LatestPointer(
             document_id=record.document_id,
             version=record.version,
@@ -99,10 +182,31 @@ class RecordVersions(Bucket):
             source_etag=source_etag,
             source_version_id=record.source.version_id,
             source_sha256=record.source.sha256,
-            title=record.metadata.title,
+            title=m.title,
             themes=[t.id for t in record.themes],
             written_at=utc_now(),
+            pointer_format=POINTER_FORMAT,
+            authors=[a.name for a in m.authors],
+            published=m.published,
+            updated=m.updated,
+            site_name=m.site_name,
+            language=m.language,
+            publication_type=m.publication_type,
+            theme_scores=[ThemeScore(id=t.id, score=t.score) for t in record.themes],
+            processed_at=p.processed_at,
+            pipeline_version=p.pipeline_version,
+            schema_version=p.schema_version,
+            taxonomy_version=p.taxonomy_version,
+            model=p.model,
         )
+
+    def upgraded_pointer(self, pointer: LatestPointer) -> LatestPointer:
+        """``pointer`` in the current format (one GET of its record), same source ETag and time."""
+        if pointer.pointer_format >= POINTER_FORMAT:
+            return pointer
+        record = self.get_version(pointer.document_id, pointer.version)
+        fresh = self._pointer_for(record, pointer.source_etag)
+        return fresh.model_copy(update={"written_at": pointer.written_at})
 
     def put_version(
         self,
@@ -126,11 +230,12 @@ class RecordVersions(Bucket):
                 pass  # the full check below decides against the newest version itself
             else:
                 guess = previous.version + 1 if previous else 1
-                written = self._create_version(record, guess, source_etag)
+                written = self._create_version(record, guess, source_etag, previous)
                 if written is not None:
                     return written
         for _ in range(CAS_ATTEMPTS):
             versions = self.list_versions(document_id)
+            newest: Record | None = None
             if versions:
                 newest = self.get_version(document_id, versions[-1])
                 if record_fingerprint(newest) == fingerprint:
@@ -140,7 +245,8 @@ class RecordVersions(Bucket):
                 newest_pointer = self._pointer_for(newest, source_etag=None)
                 if self._older_source(record, source_etag, newest_pointer):
                     return WriteResult("superseded", self.latest(document_id) or newest_pointer)
-            written = self._create_version(record, versions[-1] + 1 if versions else 1, source_etag)
+            number = versions[-1] + 1 if versions else 1
+            written = self._create_version(record, number, source_etag, newest)
             if written is not None:
                 return written
         raise ConcurrentWriteError(f"{document_id}: gave up after {CAS_ATTEMPTS} write conflicts")
@@ -173,21 +279,37 @@ class RecordVersions(Bucket):
         return _position(current, ours) is None  # not even the current object's content
 
     def _source_revisions(self, key: str) -> list[tuple[str, str]]:
-        """(version id, ETag) of each stored revision of ``key``, newest first ([] if none)."""
+        """(version id, ETag) of each stored revision of ``key``, newest first ([] if none).
+
+        Newest first by the store's own markers, not by the listing's order: the revision marked
+        ``IsLatest`` (the current object), then the others by ``LastModified``, the listing's
+        order breaking ties (S3 lists a key's versions newest first). The listing's order alone
+        is not enough: with versioning suspended, SeaweedFS lists the current ``null`` version
+        after the older versioned ones, and every revision would then look older than them."""
         from botocore.exceptions import ClientError
 
-        revisions: list[tuple[str, str]] = []
+        listed: list[tuple[bool, Any, str, str]] = []
         try:
             paginator = self.client.get_paginator("list_object_versions")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
                 for item in page.get("Versions", []):
                     if item["Key"] == key:
-                        revisions.append((item.get("VersionId") or "", item["ETag"].strip('"')))
+                        listed.append(
+                            (
+                                bool(item.get("IsLatest")),
+                                item.get("LastModified"),
+                                item.get("VersionId") or "",
+                                item["ETag"].strip('"'),
+                            )
+                        )
         except ClientError:
             return []  # a store without ListObjectVersions: the current object decides
-        if all(version in {"", "null"} for version, _ in revisions) and len(revisions) > 1:
+        if all(version in {"", "null"} for _, _, version, _ in listed) and len(listed) > 1:
             return []  # no usable order
-        return revisions
+        ordered = sorted(  # stable: ties keep the listing's order
+            listed, key=lambda item: (not item[0], -_timestamp(item[1]))
+        )
+        return [(version, etag) for _, _, version, etag in ordered]
 
     def _current_revision(self, key: str) -> tuple[str, str] | None:
         from botocore.exceptions import ClientError
@@ -201,9 +323,15 @@ class RecordVersions(Bucket):
         return (head.get("VersionId") or "", head["ETag"].strip('"'))
 
     def _create_version(
-        self, record: Record, number: int, source_etag: str | None
+        self,
+        record: Record,
+        number: int,
+        source_etag: str | None,
+        previous: Record | LatestPointer | None,
     ) -> WriteResult | None:
-        """Write ``v<number>.json`` if nobody has (None if somebody has) and move ``latest``."""
+        """Write ``v<number>.json`` if nobody has (None if somebody has) and move ``latest``.
+
+        ``previous`` is version ``number - 1`` (its record or pointer), for the reasons."""
         stored = record.model_copy(update={"version": number})
         body = stored.model_dump_json(indent=2).encode()
         if not self._put(
@@ -212,7 +340,20 @@ class RecordVersions(Bucket):
             return None
         pointer = self._pointer_for(stored, source_etag)
         self._advance_latest(pointer, first=number == 1)
-        return WriteResult("written", pointer)
+        return WriteResult("written", pointer, tuple(self._reasons(stored, previous)))
+
+    def _reasons(
+        self, record: Record, previous: Record | LatestPointer | None
+    ) -> list[ChangeReason]:
+        if record.version == 1:
+            return change_reasons(None, record)
+        if not isinstance(previous, Record) and (
+            previous is None
+            or previous.version != record.version - 1
+            or previous.pointer_format < POINTER_FORMAT
+        ):
+            previous = self.get_version(record.document_id, record.version - 1)
+        return change_reasons(previous, record)
 
     def _advance_latest(self, pointer: LatestPointer, first: bool = False) -> None:
         """Move ``latest.json`` forward (never back) with compare-and-swap."""
@@ -234,9 +375,12 @@ class RecordVersions(Bucket):
 
 
 def _supersedes(new: LatestPointer, old: LatestPointer) -> bool:
-    """A newer version, or the same version seen under a new source ETag (same content)."""
+    """A newer version, the same version seen under a new source ETag (same content), or the same
+    version in a newer pointer format (an upgraded index line)."""
     if new.version != old.version:
         return new.version > old.version
+    if new.pointer_format != old.pointer_format:
+        return new.pointer_format > old.pointer_format
     return new.source_etag is not None and new.source_etag != old.source_etag
 
 
@@ -266,6 +410,13 @@ def _position(revisions: list[tuple[str, str]], ids: tuple[str | None, str | Non
             if candidate == listed_etag:
                 return i
     return None
+
+
+def _timestamp(value: Any) -> float:
+    """A listing's ``LastModified`` as seconds (0 when the store gave none)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return 0.0
 
 
 def _key_of(uri: str, bucket: str) -> str:
