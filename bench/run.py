@@ -1,11 +1,13 @@
 """``make bench``: every benchmark in one run, one table of ratios measured side by side.
 
-Runs bench_extract.py (pipeline vs trafilatura and readability), bench_tagger.py (tagger vs the
-raw encoder), bench_flows.py (ingest flow vs the bare loop, Dask, upload->record latency) and
-bench_memory.py (memory growth, profile of the slowest step) and bench_store.py (the embedded
-store's CPU per request with Go's default threads and with ours), each in its own process so
-that one benchmark's imports, threads and memory do not bleed into another's numbers. A benchmark
-that is missing or fails is reported as such; the others still run.
+Runs bench_extract.py (pipeline vs trafilatura and readability), bench_pdf.py (PDF -> record
+pages/s beside pdfplumber and unstructured), bench_realpages.py (main-text F1 and pages/s on
+the shared real-pages set beside trafilatura; skipped when ../shared is absent), bench_tagger.py
+(tagger vs the raw encoder), bench_flows.py (ingest flow vs the bare loop, Dask, upload->record
+latency) and bench_memory.py (memory growth, profile of the slowest step) and bench_store.py
+(the embedded store's CPU per request with Go's default threads and with ours), each in its own
+process so that one benchmark's imports, threads and memory do not bleed into another's numbers.
+A benchmark that is missing or fails is reported as such; the others still run.
 
 This machine is shared and noisy: absolute times are context, the ratios (both sides measured in
 the same process, in the same minute) are the result. The memory benchmark measures memory, not
@@ -103,6 +105,8 @@ def suite() -> list[Bench]:
             quick_args=("--copies", "10", "--rounds", "2"),
             parse=extract_rows,
         ),
+        Bench("pdf", "bench_pdf.py", timeout_s=900),
+        Bench("realpages", "bench_realpages.py", timeout_s=1500),
         Bench("tagger", "bench_tagger.py", timeout_s=1500, alone=True),
         Bench("flows", "bench_flows.py", timeout_s=1500, alone=True),
         Bench("store", "bench_store.py", timeout_s=600, alone=True),

@@ -39,6 +39,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(
             f"deployments   served by pid {status.serve_pid}; logs in {settings.data_dir / 'logs'}"
         )
+    if status.pages_pid:
+        print(f"pages         {settings.views_url}/  (pid {status.pages_pid})")
+    elif status.pages_error:
+        print(f"worldview: no page server: {status.pages_error}", file=sys.stderr)
     return 0
 
 
@@ -69,13 +73,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
-    from worldview.stack.watcher import SqsUploads, UploadWatcher
+    from worldview.stack.serve import notifications_for
+    from worldview.stack.watcher import UploadWatcher
     from worldview.storage import RecordStore
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = RecordStore.from_settings(settings)
-    sqs = SqsUploads.from_settings(settings, store)
-    UploadWatcher(store, interval=settings.watch_interval_s, sqs=sqs).run()
+    notifications = notifications_for(settings, store)  # S3 -> SQS, a SeaweedFS filer, or none
+    UploadWatcher(store, interval=settings.watch_interval_s, notifications=notifications).run()
     return 0
 
 
@@ -205,6 +210,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"(data in {settings.data_dir / 'objectstore'})"
     )
     print(f"Prefect UI: {ui}/deployments (deployments and schedule), {ui}/runs (runs, artifacts)")
+    print(
+        "read them: worldview records list | get DOC | versions DOC | diff DOC | "
+        "export --parquet DIR (README: For downstream teams)"
+    )
+    if settings.views_url:
+        print(f"pages: {settings.views_url}/ (every record highlighted; trends at /trends)")
     print("the stack keeps running; `worldview down` stops it")
     not_done = [line for line in lines if "s3://" not in line.split("->", 1)[1]]
     if not_done or state != "Completed":
@@ -226,26 +237,70 @@ def _tagger_installed() -> bool:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("up", help="start the embedded stack (object store, Prefect, flows)")
+    p = subparsers.add_parser(
+        "up",
+        help="start the embedded stack (object store, Prefect, flows, page server)",
+        description="Start what is not running yet, on 127.0.0.1, with state in "
+        "WORLDVIEW_DATA_DIR (.worldview/): the SeaweedFS object store (S3 API at "
+        "WORLDVIEW_S3_ENDPOINT), a Prefect server (UI at :4200), the served deployments with "
+        "the upload watcher, and the page server (WORLDVIEW_VIEWS_URL, :4280) that run "
+        "artifacts link to. Returns when they answer; `worldview down` stops them.",
+    )
     p.add_argument("--no-serve", action="store_true", help="do not serve the deployments")
     p.set_defaults(func=cmd_up)
 
-    p = subparsers.add_parser("down", help="stop what `up` started")
+    p = subparsers.add_parser(
+        "down",
+        help="stop what `up` started",
+        description="Stop the page server, the served deployments, the Prefect server and the "
+        "object store (their data stays in WORLDVIEW_DATA_DIR).",
+    )
     p.set_defaults(func=cmd_down)
 
-    p = subparsers.add_parser("serve", help="serve the deployments and watch for uploads")
+    p = subparsers.add_parser(
+        "serve",
+        help="serve the deployments and watch for uploads",
+        description="Serve the Prefect deployments (process-document, the scheduled ingest) "
+        "warm: their runs on WORLDVIEW_SERVE_LIMIT threads of this process, which loads the "
+        "pipeline and the theme model once; with the upload watcher that starts a run per new "
+        "upload as the store announces it. `up` runs this in the background.",
+    )
     p.add_argument("--no-watch", action="store_true", help="no upload watcher")
     p.set_defaults(func=cmd_serve)
 
-    p = subparsers.add_parser("watch", help="only the upload watcher (flows run on a work pool)")
+    p = subparsers.add_parser(
+        "watch",
+        help="only the upload watcher (flows run on a work pool)",
+        description="Watch the incoming prefix (the S3 -> SQS queue in "
+        "WORLDVIEW_SQS_QUEUE_URL, the SeaweedFS filer in WORLDVIEW_SEAWEEDFS_FILER, else a "
+        "listing every WORLDVIEW_WATCH_INTERVAL_S) and start a process-document run per new "
+        "upload; the runs go to the workers of a work pool (infra/compose.yaml).",
+    )
     p.set_defaults(func=cmd_watch)
 
-    p = subparsers.add_parser("ingest", help="run the ingest flow once")
-    p.add_argument("--prefix", default=None, help="under the incoming prefix")
-    p.add_argument("--bucket", default=None)
+    p = subparsers.add_parser(
+        "ingest",
+        help="run the ingest flow once",
+        description="Process every object under the incoming prefix that has no record for "
+        "its current content (and the current pipeline, taxonomy and model), in batches; print "
+        "what became of each. Uses the stack's Prefect server when it answers.",
+        epilog="examples:\n  worldview ingest\n  worldview ingest --prefix samples/",
+    )
+    p.add_argument("--prefix", default=None, help="only keys under this (below incoming/)")
+    p.add_argument("--bucket", default=None, help="the bucket (default: WORLDVIEW_BUCKET)")
     p.set_defaults(func=cmd_ingest)
 
-    p = subparsers.add_parser("demo", help="upload the samples and wait for their records")
-    p.add_argument("--samples", type=Path, default=SAMPLES)
-    p.add_argument("--timeout", type=float, default=300.0)
+    p = subparsers.add_parser(
+        "demo",
+        help="upload the samples and wait for their records",
+        description="Start the stack, upload the sample analyses to incoming/samples/, wait "
+        "until each has a record (the watcher's runs, then one ingest run), print where the "
+        "records and their pages are. A second run writes nothing new.",
+    )
+    p.add_argument(
+        "--samples", type=Path, default=SAMPLES, metavar="DIR", help="files to upload (samples/)"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="seconds to wait (300)"
+    )
     p.set_defaults(func=cmd_demo)

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from worldview.stack import processes
+from worldview.stack.runs import HEARTBEAT_S
 
 NAME = "prefect-server"
 MARKER = "prefect"
@@ -21,6 +22,9 @@ def prefect_env(data_dir: Path, api_url: str) -> dict[str, str]:
         "PREFECT_API_URL": api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+        # Flow runs send heartbeats; a run whose process died is then marked Crashed by the
+        # zombie automation (worldview/stack/runs.py) instead of staying RUNNING for ever.
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S),
     }
 
 
