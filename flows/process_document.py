@@ -2,7 +2,8 @@
 
 fetch -> the pipeline's steps (``worldview.pipeline``, each run as its task) -> write record; so
 the UI shows where a document failed. Fetch and write retry with backoff; the deterministic steps
-do not. The run leaves an artifact with the record's main fields, themes and location.
+do not. A new version also gets its page (``views/<id>/v<N>.html``); the run leaves an artifact
+with the record's title, themes and location and a link to that page.
 """
 
 from __future__ import annotations
@@ -14,14 +15,23 @@ from pydantic import BaseModel, Field
 from tasks import run_step_as_task
 from tasks.fetch import fetch_task
 from tasks.load_tagger import load_tagger_task
+from tasks.publish import emit_records_published
 from tasks.report import document_report_task
+from tasks.views import write_view_task
 from tasks.write_record import quarantine_task, write_record_task
 from worldview.errors import PipelineError
 from worldview.identity import document_id_for, source_uri
-from worldview.ingest import DocumentOutcome, SourceRef, media_type_from, outcome_from_pointer
+from worldview.ingest import (
+    DocumentOutcome,
+    SourceRef,
+    failure_of,
+    is_store_failure,
+    media_type_from,
+    outcome_from_pointer,
+)
 from worldview.pipeline import config_for, process_document
 from worldview.settings import get_settings
-from worldview.storage import FetchedSource
+from worldview.storage import FetchedSource, key_problem
 
 
 class SourceObject(BaseModel):
@@ -40,10 +50,20 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
     # The theme model loads (torch import, weights: seconds in a fresh flow-run process) while
     # the document is fetched; a missing model fails the run, never the document.
     tagger_future = load_tagger_task.submit(settings.themes)
+    problem = key_problem(source.key)  # which object it names depends on the store: not read
+    if problem:
+        refused = PipelineError(f"ambiguous key: {problem}", step="fetch")
+        return _quarantined(bucket, source, document_id, None, tagger_future.result(), refused)
     try:
         fetched = fetch_task(bucket, source.key, source.version_id)
     except PipelineError as exc:
         return _quarantined(bucket, source, document_id, None, tagger_future.result(), exc)
+    except Exception as exc:  # the store refusing this object (deleted since): the document's
+        if is_store_failure(exc):
+            raise
+        step, reason = failure_of(exc, None)
+        refused = PipelineError(reason, step=step)
+        return _quarantined(bucket, source, document_id, None, tagger_future.result(), refused)
     tagger = tagger_future.result()
     try:
         record = process_document(
@@ -58,7 +78,12 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
     except PipelineError as exc:
         return _quarantined(bucket, source, document_id, fetched, tagger, exc)
     result = write_record_task(bucket, record, fetched.etag)
-    outcome = outcome_from_pointer(source.key, result.status, result.pointer)
+    outcome = outcome_from_pointer(
+        source.key, result.status, result.pointer, changes=result.reasons
+    )
+    emit_records_published(bucket, [(outcome, result.pointer)])  # a new version only
+    if result.status == "written":
+        write_view_task(bucket, record)  # views/<id>/v<N>.html, which the artifact links to
     document_report_task(bucket, outcome)
     print(f"{source.key}: {result.status} s3://{bucket}/{result.pointer.record_key}")
     return outcome
@@ -74,8 +99,9 @@ def _quarantined(
 ):
     """Copy the source to quarantine/, say why, and end the run Failed (the document's fault)."""
     ref = SourceRef(key=source.key, version_id=source.version_id)
+    copy = key_problem(source.key) is None
     outcome = quarantine_task(
-        bucket, ref, document_id, fetched, config_for(tagger), exc.step, exc.reason
+        bucket, ref, document_id, fetched, config_for(tagger), exc.step, exc.reason, copy
     )
     document_report_task(bucket, outcome)
     return Failed(
