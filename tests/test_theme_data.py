@@ -200,3 +200,129 @@ def test_seed_sentences_are_not_training_exemplars(seed_labels, train_texts):
     train_normalized = {normalized(t) for t in train_texts}
     copied = [r["id"] for r in seed_labels if normalized(r["text"]) in train_normalized]
     assert not copied, f"seed sentences used as training exemplars: {copied}"
+
+
+# -- real text (issue 13): the real test split stays out of training ------------------------------
+REAL = DATA / "real"
+REAL_ITEMS = REAL / "items.jsonl"
+REAL_FINAL = REAL / "labels_final.jsonl"
+MIN_REAL_TEST_ITEMS = 400
+
+
+@pytest.fixture(scope="module")
+def real_items() -> list[dict]:
+    if not REAL_ITEMS.is_file():
+        pytest.skip("no real data")
+    return read_jsonl(REAL_ITEMS)
+
+
+@pytest.fixture(scope="module")
+def real_final() -> dict[str, dict]:
+    if not REAL_FINAL.is_file():
+        pytest.skip("no final labels (run worldview/themes/data/real/agreement.py)")
+    return {r["id"]: r for r in read_jsonl(REAL_FINAL)}
+
+
+def _source(item: dict) -> str:
+    from worldview.themes.training import real_source
+
+    return real_source(item["source"]["ref"])
+
+
+def test_real_items_and_final_labels_are_well_formed(real_items, real_final):
+    ids = [r["id"] for r in real_items]
+    assert len(ids) == len(set(ids))
+    by_id = {r["id"]: r for r in real_items}
+    for row in real_items:
+        assert row["split"] in ("train", "test"), row["id"]
+        assert row["id"] == f"{row['doc']}-p{row['para']:02d}-s{row['sent']:02d}", row["id"]
+        assert row["text"].strip() and row["source"]["ref"], row["id"]
+    for rid, label in real_final.items():
+        assert rid in by_id, f"final label for an unknown item {rid}"
+        assert label["split"] == by_id[rid]["split"], rid
+        assert label["status"] in ("agreed", "resolved", "provisional"), rid
+        assert label["status"] != "resolved" or label["split"] == "train", rid
+        assert not set(label["themes"]) - theme_ids(), rid
+        assert len(set(label["themes"])) == len(label["themes"]), rid
+
+
+def test_final_labels_are_what_agreement_py_writes(real_items):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agreement", REAL / "agreement.py")
+    agreement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agreement)
+    _, kept, problems = agreement.build()
+    assert REAL_FINAL.read_text(encoding="utf-8") == agreement.serialise(kept), (
+        "labels_final.jsonl is stale: rerun worldview/themes/data/real/agreement.py"
+    )
+    assert not problems, problems
+
+
+def test_agreement_statistics_are_the_textbook_ones():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agreement", REAL / "agreement.py")
+    agreement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agreement)
+    a = [True] * 20 + [False] * 80
+    b = [True] * 15 + [False] * 5 + [True] * 5 + [False] * 75
+    # observed 0.90, expected 0.2 * 0.2 + 0.8 * 0.8 = 0.68: kappa = 0.22 / 0.32
+    assert agreement.cohen_kappa(a, b) == pytest.approx(0.6875)
+    # Krippendorff: 1 - (n - 1) * disagreements / expected pairs = 1 - 199 * 10 / (40 * 160)
+    assert agreement.krippendorff_alpha_nominal(a, b) == pytest.approx(1 - 199 * 10 / 6400)
+    assert agreement.cohen_kappa([True, True], [True, True]) is None
+
+
+def test_real_test_split_is_large_enough_and_mostly_without_theme(real_items, real_final):
+    test = [
+        real_final[r["id"]] for r in real_items if r["split"] == "test" and r["id"] in real_final
+    ]
+    assert len(test) >= MIN_REAL_TEST_ITEMS
+    assert sum(not r["themes"] for r in test) / len(test) >= MIN_NO_THEME_SHARE
+    assert any(r["themes"] for r in test)
+
+
+def test_training_reads_only_the_real_train_split(real_items):
+    from worldview.themes.training import real_training_items
+
+    trained = real_training_items("train")
+    assert trained, "the real train split is not trained on"
+    assert {r["split"] for r in trained} == {"train"}
+    test_ids = {r["id"] for r in real_items if r["split"] == "test"}
+    assert not test_ids & {r["id"] for r in trained}
+
+
+def test_no_real_test_document_or_source_is_in_training(real_items):
+    from worldview.themes.training import real_training_items
+
+    test = [r for r in real_items if r["split"] == "test"]
+    trained = real_training_items("train")
+    shared_docs = {r["doc"] for r in test} & {r["doc"] for r in trained}
+    assert not shared_docs, f"documents in both splits: {sorted(shared_docs)[:5]}"
+    shared_sources = {_source(r) for r in test} & {_source(r) for r in trained}
+    assert not shared_sources, f"sources in both splits: {sorted(shared_sources)[:5]}"
+
+
+def test_no_real_test_item_nearly_copies_a_training_sentence(real_items, train_texts):
+    """Token Jaccard >= 0.8 with any training sentence (the project's files, the taxonomy's
+    exemplars, the real train split) is a near-copy; an inverted index keeps this quick."""
+    training = train_texts + [r["text"] for r in real_items if r["split"] == "train"]
+    train_tokens = [tokens(t) for t in training]
+    index: dict[str, list[int]] = {}
+    for i, toks in enumerate(train_tokens):
+        for tok in toks:
+            index.setdefault(tok, []).append(i)
+    near = []
+    for row in real_items:
+        if row["split"] != "test":
+            continue
+        mine = tokens(row["text"])
+        if len(mine) < 4:
+            continue  # "Thank you." is in every transcript
+        shared = Counter(i for tok in mine for i in index.get(tok, ()))
+        for i, common in shared.items():
+            if common / len(mine | train_tokens[i]) >= NEAR_COPY_JACCARD:
+                near.append((row["id"], training[i][:60]))
+                break
+    assert not near, f"real test items nearly identical to training sentences: {near[:5]}"

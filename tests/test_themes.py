@@ -339,3 +339,155 @@ def test_help_and_no_themes_never_import_torch():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+# -- real text (issue 13): Russia evidence, calibrated scores, other languages --------------------
+OFF_TOPIC_PAGE = [
+    "The city council met on Tuesday to debate the budget for the coming year.",
+    "Council members said the city was under siege from rising costs and shrinking revenues.",
+    "One member warned that the county's enemies in the capital wanted to starve it of funds.",
+    "The mayor insisted that a constitution should reflect the will of the people.",
+    "He said stability and order on the streets mattered more than another round of protests.",
+    "Negotiations with the teachers' union will resume next week, officials said.",
+    "The union has refused every compromise and demanded full capitulation from the board.",
+    "Police said the unrest downtown had been stirred up by outside agitators.",
+    "Residents packed the hall and many left before the final vote.",
+    "The budget passed by five votes to four shortly before midnight.",
+    "Earlier, the parks department presented plans for two new playgrounds.",
+    "A local bakery won the regional prize for its sourdough loaf.",
+    "The high school football team lost its opening game by a field goal.",
+    "Forecasters expect heavy rain over the weekend and advise drivers to take care.",
+    "The library will extend its opening hours during the exam season.",
+    "Tickets for the autumn concert go on sale on Friday morning.",
+]
+
+
+def _record(paragraphs: list[str], tagger, name: str = "doc.md"):
+    from worldview.pipeline import process_document
+
+    text = "# A title\n\n" + "\n\n".join(paragraphs) + "\n"
+    return process_document(text.encode(), name, tagger=tagger)
+
+
+def test_a_long_page_that_never_names_russia_gets_no_theme(tagger):
+    record = _record(OFF_TOPIC_PAGE, tagger)
+    assert record.themes == []
+    assert all(not s.themes for p in record.content.paragraphs for s in p.sentences)
+
+
+def test_the_same_words_tied_to_russia_do_get_a_theme(tagger):
+    record = _record(
+        [
+            "The Kremlin says NATO has crept up to Russia's borders and that enemies wait at its "
+            "gates, eager to seize its resources.",
+            "Moscow calls the 2014 protests in Kyiv a coup paid for by American foundations.",
+        ],
+        tagger,
+    )
+    assert {"besieged_fortress", "color_revolutions_plot"} <= {t.id for t in record.themes}
+
+
+def test_scores_are_calibrated_probabilities_above_one_threshold(tagger):
+    classifier = tagger.classifier
+    assert classifier.calibrator is not None
+    threshold = classifier.probability_threshold
+    assert 0.0 < threshold < 1.0
+    assert classifier.metadata["cv_ece_real"] < 0.05
+    [sentences] = tagger.tag_passages(
+        ["Putin again called the end of the USSR a catastrophe that amputated historic Russia."]
+    )
+    scores = [score for s in sentences for _, score in s.themes]
+    assert scores and all(threshold <= score <= 1.0 for score in scores)
+
+
+def test_a_document_in_russian_gets_no_theme_and_a_warning(tagger):
+    record = _record(
+        [
+            "Кремль утверждает, что НАТО окружает Россию и враги стоят у её ворот.",
+            "Русские, украинцы и белорусы — один народ, заявил президент России.",
+        ],
+        tagger,
+    )
+    assert record.themes == []
+    assert "themes_skipped: language ru" in record.warnings
+
+
+def test_a_sentence_in_another_language_is_skipped_and_named(tagger):
+    record = _record(
+        [
+            "Moscow insists that NATO bases now ring the country and enemies wait at its gates. "
+            "Свекла, капуста и картофель нарезаются соломкой и варятся два часа.",
+        ],
+        tagger,
+    )
+    [english, russian] = record.content.paragraphs[0].sentences
+    assert english.themes and not russian.themes
+    assert any(w.startswith("themes_skipped: language ") for w in record.warnings), record.warnings
+
+
+def test_evidence_features_read_sentence_paragraph_and_document():
+    import numpy as np
+
+    from worldview.themes.evidence import FEATURES, evidence_features, mentions
+
+    texts = ["Putin spoke.", "He said nothing new.", "The weather was fine.", "Rain fell."]
+    hits = mentions(texts)
+    assert hits.tolist() == [1, 0, 0, 0]
+    rows = evidence_features(hits, [[0, 1], [2, 3]], [[0, 1], [2, 3]])
+    col = {name: i for i, name in enumerate(FEATURES)}
+    assert rows[1, col["sentence"]] == 0 and rows[1, col["paragraph"]] == 1
+    assert rows[1, col["document_share"]] == 0.5
+    assert rows[2, col["document"]] == 0
+    assert rows[2, col["unlinked_length"]] == np.float32(np.log(3))
+
+
+def test_the_gate_silences_documents_without_evidence():
+    import numpy as np
+
+    from worldview.themes.calibration import Calibrator
+
+    calibrator = Calibrator(
+        slope=np.ones(2, np.float32),
+        intercept=np.zeros(2, np.float32),
+        evidence=np.zeros(2, np.float32),
+        gate=np.array([4.0, 0.0, 0.0, -2.0], np.float32),
+    )
+    scores = np.array([[0.99, 0.01], [0.99, 0.01]], np.float32)
+    linked = np.array([0, 0, 1, 1, 0.0], np.float32)
+    unlinked = np.array([0, 0, 0, 0, np.log(41)], np.float32)
+    p = calibrator.probabilities(scores, np.stack([linked, unlinked]))
+    assert p[0, 0] > 0.9 and p[1, 0] < 0.05
+
+
+def test_evaluate_real_scores_whole_documents_and_reports_calibration(tagger):
+    """The real-set evaluation tags each document whole, counts only scored items (a disputed
+    item, ``themes`` None, is context) and reports the ECE and a reliability table over them."""
+    from worldview.themes.evaluation import evaluate_real, format_calibration
+
+    def item(i: int, text: str, themes: list[str] | None) -> dict:
+        return {"id": f"d-{i}", "text": text, "themes": themes}
+
+    kremlin = {
+        "doc": "speech",
+        "kind": "speech",
+        "paragraphs": [
+            [
+                item(0, "Putin said NATO has moved its military infrastructure right up to "
+                     "Russia's borders and encircles us.", ["besieged_fortress"]),
+                item(1, "The Kremlin spokesman spoke to reporters on Tuesday.", []),
+                item(2, "Moscow says the West wants to dismember Russia.", None),
+            ]
+        ],
+    }  # fmt: skip
+    news = {
+        "doc": "bakery",
+        "kind": "news_offtopic",
+        "paragraphs": [[item(3, "The bakery on Main Street reopened after the flood.", [])]],
+    }
+    report, offtopic, calibration = evaluate_real(tagger, [kremlin, news])
+    assert report.passages == 3  # the disputed item is read, not scored
+    assert offtopic.documents == 1 and offtopic.sentences == 1 and offtopic.tags == 0
+    assert sum(row["count"] for row in calibration.table) == 3 * len(tagger.taxonomy.ids)
+    assert 0.0 <= calibration.ece <= 1.0
+    text = format_calibration(calibration)
+    assert "expected calibration error" in text and text.count("\n| 0.") == 10

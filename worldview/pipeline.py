@@ -26,8 +26,10 @@ from worldview.extract.build import build_record
 from worldview.extract.clean import clean
 from worldview.extract.decode import decode_bytes
 from worldview.extract.detect_format import detect_format
+from worldview.extract.limits import check_time, time_budget
 from worldview.extract.metadata import extract_metadata
 from worldview.extract.segment import segment
+from worldview.extract.sniff import MEDIA_TYPES as DOCUMENT_MEDIA_TYPES
 from worldview.extract.tag_themes import Tagger, tag_themes
 from worldview.extract.validate import validate_record
 from worldview.identity import config_fingerprint
@@ -72,6 +74,7 @@ MEDIA_TYPES = {
     Format.HTML: "text/html",
     Format.MARKDOWN: "text/markdown",
     Format.TEXT: "text/plain",
+    **DOCUMENT_MEDIA_TYPES,
 }
 
 
@@ -97,6 +100,8 @@ def describe_source(
     media_type: str | None = None,
 ) -> Source:
     name = PurePosixPath(uri).name
+    if fmt in DOCUMENT_MEDIA_TYPES:
+        media_type = DOCUMENT_MEDIA_TYPES[fmt]  # by content, whatever the name or upload says
     return Source(
         uri=uri,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -129,6 +134,7 @@ def config_for(tagger: Tagger | None) -> str:
     )
 
 
+@time_budget()  # WORLDVIEW_MAX_DOCUMENT_SECONDS, checked before each step
 def process_document(
     data: bytes,
     uri: str,
@@ -144,23 +150,24 @@ def process_document(
     timer = StepTimer()
 
     def run(step: Step, *args: Any, **kwargs: Any) -> Any:
+        check_time(step.value)
         with timer.step(step.value):
             return run_step(step, *args, **kwargs)
 
     decoded = run(Step.DECODE, data)
-    fmt = run(Step.DETECT_FORMAT, decoded.text, PurePosixPath(uri).name)
-    cleaned = run(Step.CLEAN, decoded.text, fmt)
+    fmt = run(Step.DETECT_FORMAT, decoded.source, PurePosixPath(uri).name)
+    cleaned = run(Step.CLEAN, decoded.source, fmt)
     segments = run(Step.SEGMENT, cleaned)
     metadata = run(Step.EXTRACT_METADATA, cleaned, segments)
-    themes = run(Step.TAG_THEMES, segments.content, tagger)
+    tagged = run(Step.TAG_THEMES, segments.content, tagger)
     record: Record = run(
         Step.BUILD_RECORD,
         source=describe_source(data, uri, decoded, fmt, source_version_id, media_type),
         metadata=metadata,
         content=segments.content,
-        themes=themes,
+        themes=tagged.themes,
         provenance=provenance_for(tagger),
-        warnings=decoded.warnings + cleaned.warnings + segments.warnings,
+        warnings=decoded.warnings + cleaned.warnings + segments.warnings + tagged.warnings,
         version=version,
         document_id=document_id,
     )

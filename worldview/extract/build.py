@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from worldview.extract.limits import check_record_size
 from worldview.identity import document_id_for
 from worldview.record import Content, DocumentTheme, Metadata, Provenance, Record, Source
 
@@ -17,7 +18,7 @@ def build_record(
     version: int = 1,
     document_id: str | None = None,
 ) -> Record:
-    return Record(
+    record = Record(
         document_id=document_id or document_id_for(source.uri),
         version=version,
         source=source,
@@ -27,3 +28,5 @@ def build_record(
         provenance=provenance,
         warnings=list(dict.fromkeys(warnings)),
     )
+    check_record_size(record)  # WORLDVIEW_MAX_RECORD_BYTES
+    return record

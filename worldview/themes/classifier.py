@@ -24,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from worldview.themes.calibration import Calibrator
+from worldview.themes.evidence import FEATURES as EVIDENCE_FEATURES
+
 WEIGHTS_FILE = "classifier.npz"
 METADATA_FILE = "metadata.json"
 # Fine-tuned encoder layers (standard BERT weight names -> float16 arrays), when the model has them:
@@ -76,6 +79,11 @@ class ThemeClassifier:
     metadata: dict = field(default_factory=dict)
     # Encoder weights the classifier was trained on top of (name -> array); empty: the packaged.
     encoder_weights: dict = field(default_factory=dict)
+    # Calibration (``calibration.py``): scores become probabilities, with Russia evidence, and a
+    # theme is assigned when its probability reaches ``probability_threshold``. None: a model
+    # from before calibration, whose raw scores meet per-theme ``thresholds``.
+    calibrator: Calibrator | None = None
+    probability_threshold: float | None = None
 
     @property
     def context(self) -> str:
@@ -83,8 +91,17 @@ class ThemeClassifier:
         return self.metadata.get("context_view", "mean")
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        """Probability of each theme (columns in ``theme_ids`` order)."""
+        """The softmax's score of each theme (columns in ``theme_ids`` order): raw, uncalibrated."""
         return softmax(features @ self.weights + self.bias)[:, 1:]
+
+    def decide(self, scores: np.ndarray, evidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the score each sentence's themes carry, which themes are assigned): calibrated
+        probabilities against one threshold, or, for an uncalibrated model, raw scores against
+        per-theme thresholds."""
+        if self.calibrator is None or self.probability_threshold is None:
+            return scores, scores >= self.thresholds
+        probabilities = self.calibrator.probabilities(scores, evidence)
+        return probabilities, probabilities >= self.probability_threshold
 
     def apply_encoder_weights(self, minilm) -> None:
         """Load the fine-tuned layers into the encoder (``MiniLM.weights`` entries by name)."""
@@ -113,6 +130,14 @@ class ThemeClassifier:
         meta = {
             **self.metadata,
             "theme_ids": self.theme_ids,
+            **(
+                {
+                    "calibration": self.calibrator.to_json(),
+                    "probability_threshold": self.probability_threshold,
+                }
+                if self.calibrator is not None
+                else {}
+            ),
             "thresholds": {
                 t: round(float(x), 4) for t, x in zip(self.theme_ids, self.thresholds, strict=True)
             },
@@ -141,4 +166,19 @@ class ThemeClassifier:
         thresholds = np.array([meta["thresholds"][t] for t in theme_ids], dtype=np.float32)
         if weights.shape[1] != 1 + len(theme_ids) or bias.shape != (1 + len(theme_ids),):
             raise ValueError("classifier weights do not match its theme list")
-        return cls(theme_ids, weights, bias, thresholds, meta, encoder_weights)
+        calibrator = None
+        if meta.get("calibration"):
+            calibrator = Calibrator.from_json(meta["calibration"])
+            evidence = len(calibrator.evidence) + len(calibrator.gate) - 1
+            if calibrator.slope.shape != (len(theme_ids),) or evidence != len(EVIDENCE_FEATURES):
+                raise ValueError("calibration does not match the theme list or evidence features")
+        return cls(
+            theme_ids,
+            weights,
+            bias,
+            thresholds,
+            meta,
+            encoder_weights,
+            calibrator,
+            meta.get("probability_threshold"),
+        )

@@ -131,6 +131,7 @@ def train_top(
     batch_size: int,
     dropout: float,
     seed: int,
+    on_step=None,
 ) -> tuple[dict, np.ndarray, np.ndarray]:
     """Fine-tune ``layers`` and a linear head over ``[mean | max | mid | context]`` with
     cross-entropy; the head starts from ``head_init`` (the logistic probe on the frozen encoder:
@@ -187,6 +188,8 @@ def train_top(
             loss.backward()
             optimiser.step()
             schedule.step()
+            if on_step is not None:  # progress (``worldview train``'s bars)
+                on_step()
     tuned = {k: as_numpy(p) for k, p in params.items()}
     return tuned, as_numpy(head.weight).T.copy(), as_numpy(head.bias)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,9 +13,18 @@ from worldview.extract.sentences import split_sentences
 from worldview.record import Content, DocumentTheme, SentenceRef, SentenceTheme
 from worldview.themes.classifier import ThemeClassifier, sentence_features
 from worldview.themes.encoder import Encoder
+from worldview.themes.evidence import evidence_features, mentions
+from worldview.themes.language import skip_warnings, skipped_languages, warm_up
 from worldview.themes.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 MODEL_DIR = Path(__file__).with_name("model")
+
+
+class Scored(NamedTuple):
+    rows: list[list[int]]  # per paragraph, its sentences' rows
+    scores: np.ndarray  # (sentences, themes): calibrated probabilities (raw for an old model)
+    assigned: np.ndarray  # (sentences, themes) bool
+    warnings: list[list[str]]  # per document
 
 
 @dataclass
@@ -45,33 +55,75 @@ class ThemeTagger:
         self.model_id = classifier.metadata["model_id"]
 
     # -- core: paragraphs of sentences -> per-sentence (theme, score) lists ----------------------
-    def score_paragraphs(self, paragraphs: list[list[str]]) -> list[list[list[tuple[str, float]]]]:
-        """One encoder pass over every sentence of every paragraph, then one matrix product."""
+    def score_paragraphs(
+        self, paragraphs: list[list[str]], documents: list[list[int]] | None = None
+    ) -> list[list[list[tuple[str, float]]]]:
+        """Themes of every sentence of every paragraph (see ``score_documents``); ``documents``
+        lists the paragraph indices of each document (default: all paragraphs are one)."""
+        return self.score_documents(paragraphs, documents)[0]
+
+    def score_documents(
+        self, paragraphs: list[list[str]], documents: list[list[int]] | None = None
+    ) -> tuple[list[list[list[tuple[str, float]]]], list[list[str]]]:
+        """One encoder pass over every sentence of every paragraph, then one matrix product.
+
+        Returns the (theme, score) lists of each paragraph's sentences, and each document's
+        warnings. A sentence's score is the calibrated probability of the theme, which reads the
+        Russia evidence of its paragraph and document (``evidence.py``); a sentence or document
+        not in English is not tagged (``language.py``) and its document says so.
+        """
+        scored = self.probabilities(paragraphs, documents)
+        ids = self.classifier.theme_ids
+        out = []
+        for para_rows in scored.rows:
+            para = []
+            for row in para_rows:
+                hits = np.flatnonzero(scored.assigned[row])
+                found = [(ids[j], round(float(scored.scores[row, j]), 4)) for j in hits]
+                para.append(sorted(found, key=lambda t: -t[1]))
+            out.append(para)
+        return out, scored.warnings
+
+    def probabilities(
+        self, paragraphs: list[list[str]], documents: list[list[int]] | None = None
+    ) -> Scored:
+        """Every theme's score for every sentence (one row per sentence, paragraphs in order)
+        and which are assigned; a skipped sentence (not English) is assigned none."""
+        if documents is None:
+            documents = [list(range(len(paragraphs)))]
         texts: list[str] = []
         rows: list[list[int]] = []
         for sentences in paragraphs:
             rows.append(list(range(len(texts), len(texts) + len(sentences))))
             texts.extend(sentences)
         if not texts:
-            return [[] for _ in paragraphs]
+            empty = np.zeros((0, len(self.classifier.theme_ids)))
+            return Scored(rows, empty, empty.astype(bool), [[] for _ in documents])
+        doc_rows = [[r for i in doc for r in rows[i]] for doc in documents]
+        skipped: list[str | None] = [None] * len(texts)
+        warnings = []
+        for doc in doc_rows:
+            found = skipped_languages([texts[r] for r in doc])
+            for r, language in zip(doc, found, strict=True):
+                skipped[r] = language
+            warnings.append(skip_warnings(found))
         views = self.encoder.encode_views(texts)
         scores = self.classifier.scores(sentence_features(views, rows, self.classifier.context))
-        assigned = scores >= self.classifier.thresholds
-        ids = self.classifier.theme_ids
-        out = []
-        for para_rows in rows:
-            para = []
-            for row in para_rows:
-                hits = np.flatnonzero(assigned[row])
-                found = [(ids[j], round(float(scores[row, j]), 4)) for j in hits]
-                para.append(sorted(found, key=lambda t: -t[1]))
-            out.append(para)
-        return out
+        evidence = evidence_features(mentions(texts), rows, doc_rows)
+        scores, assigned = self.classifier.decide(scores, evidence)
+        assigned[[r for r, language in enumerate(skipped) if language]] = False
+        return Scored(rows, scores, assigned, warnings)
 
     # -- record content ------------------------------------------------------------------------
-    def tag_content(self, content: Content) -> list[DocumentTheme]:
+    def tag_content(
+        self, content: Content, warnings: list[str] | None = None
+    ) -> list[DocumentTheme]:
+        """Fill each body sentence's themes; return the document's. The body is one document;
+        what kept sentences from being tagged is appended to ``warnings``."""
         paragraphs = [[s.text for s in p.sentences] for p in content.paragraphs]
-        results = self.score_paragraphs(paragraphs)
+        results, notes = self.score_documents(paragraphs)
+        if warnings is not None:
+            warnings.extend(notes[0])
         refs: dict[str, list[SentenceRef]] = {}
         for paragraph, para_result in zip(content.paragraphs, results, strict=True):
             for sentence, found in zip(paragraph.sentences, para_result, strict=True):
@@ -93,9 +145,9 @@ class ThemeTagger:
 
     # -- plain passages (``worldview tag``, evaluation) ----------------------------------------
     def tag_passages(self, passages: list[str]) -> list[list[SentenceThemes]]:
-        """Each passage is split into sentences and read as one paragraph."""
+        """Each passage is split into sentences and read as one paragraph of its own document."""
         split = [[s.text for s in split_sentences(p)] for p in passages]
-        results = self.score_paragraphs(split)
+        results = self.score_paragraphs(split, [[i] for i in range(len(split))])
         return [
             [SentenceThemes(text, found) for text, found in zip(sentences, para, strict=True)]
             for sentences, para in zip(split, results, strict=True)
@@ -125,6 +177,7 @@ def build_tagger(model_dir: Path | None = None, encoder_dir: Path | None = None)
             "build it with `worldview train`"
         ) from None
     encoder = Encoder(encoder_dir)
+    warm_up()  # the language check's model: a load-time cost, not the first document's
     try:
         classifier.apply_encoder_weights(encoder.model)
     except ValueError as exc:
