@@ -22,13 +22,15 @@ test: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/worldview schema --check
 	$(BIN)/pytest
 
 bench: venv
 	$(BIN)/python bench/run.py
 
 train: venv
-	$(BIN)/worldview train
+	$(BIN)/worldview train --replace-shipped
 
 schema: venv
 	$(BIN)/worldview schema --write
@@ -37,6 +39,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff check --fix .

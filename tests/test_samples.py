@@ -14,6 +14,7 @@ import importlib.util
 import json
 import re
 import sys
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -53,12 +54,15 @@ REQUIRED_KEYS = {
     "sentences",
     "must_not_contain",
 }
-OPTIONAL_KEYS = {"site_name", "canonical_url", "covers"}  # covers: free text, for humans
+# covers: free text, for humans; footnotes: [{label, text_startswith}] (PDF and Word samples)
+OPTIONAL_KEYS = {"site_name", "canonical_url", "covers", "footnotes"}
 ENCODING_FAMILIES = {
     "utf-8": ("utf-8", "utf8", "utf-8-sig", "utf8-sig"),
     "utf-16": ("utf-16", "utf16", "utf-16-le", "utf-16-be", "utf16-le", "utf16-be"),
     "cp1252": ("cp1252", "windows-1252", "win-1252"),
+    "binary": ("binary",),  # PDF and Word: read as bytes by their readers
 }
+BINARY_SUFFIXES = (".pdf", ".docx")
 
 
 def load_golden(name: str) -> dict:
@@ -134,6 +138,18 @@ def test_golden_is_complete(name):
         assert author.get("bio_startswith", author["name"]).startswith(author["name"])
     for image in golden["images"]:
         assert image.keys() <= {"caption_startswith", "credit", "src"}
+    for note in golden.get("footnotes", []):
+        assert note.keys() == {"label", "text_startswith"}
+
+
+def _pdf_text_layer(path: Path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def _source_text(name: str) -> str:
@@ -141,12 +157,30 @@ def _source_text(name: str) -> str:
     the committed bytes decoded by their declared family), raw and with its markup stripped: what
     the goldens quote from."""
     path = article_path(name)
+    if name.endswith(BINARY_SUFFIXES):
+        # A PDF or Word sample quotes the HTML its producer was given (make_documents.py), and
+        # a Word file its own XML parts (comments, tracked deletions, properties).
+        page = (SAMPLES_SRC / f"{name}.html").read_text(encoding="utf-8").replace("\u00ad", "")
+        texts = [page]
+        if name.endswith(".pdf"):
+            texts.append(_pdf_text_layer(path))
+        if name.endswith(".docx"):
+            with zipfile.ZipFile(path) as package:
+                texts += [
+                    package.read(n).decode("utf-8")
+                    for n in package.namelist()
+                    if n.endswith(".xml")
+                ]
+        return "\n".join(texts + [html.unescape(re.sub(r"<[^>]+>", "", t)) for t in texts])
     family = load_golden(name)["source"]["encoding"]
     codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "cp1252": "cp1252"}[family]
-    texts = [path.read_bytes().decode(codec)]
+    texts = [path.read_bytes().decode(codec, errors="replace")]
     original = SAMPLES_SRC / name
     if original.is_file():
         texts.append(original.read_text(encoding="utf-8"))
+    recipe = _load_make_encoded().RECIPES.get(name)
+    if recipe is not None and recipe.tail:
+        texts.append(recipe.tail)  # 8-bit text appended to the encoded file
     if name.endswith(".md"):
         texts += [MarkdownIt().render(text) for text in texts]
     if name.endswith((".md", ".html", ".htm")):
@@ -171,6 +205,7 @@ def test_golden_quotes_the_article(name):
     ]
     quoted += [image["caption_startswith"] for image in golden["images"]]
     quoted += [image["credit"] for image in golden["images"] if image["credit"]]
+    quoted += [note["text_startswith"] for note in golden.get("footnotes", [])]
     missing = [piece for piece in quoted if piece not in text]
     assert not missing, f"golden strings not found in the article: {missing}"
 
@@ -234,6 +269,12 @@ def test_content_matches_golden(name):
             errors.append(f"images[{i}].caption still holds the credit: {image.caption!r}")
         if "src" in want:
             _compare(errors, f"images[{i}].src", image.src, want["src"])
+    if "footnotes" in golden:
+        notes = content.footnotes
+        _compare(errors, "footnote count", len(notes), len(golden["footnotes"]))
+        for i, (note, want) in enumerate(zip(notes, golden["footnotes"], strict=False)):
+            _compare(errors, f"footnotes[{i}].label", note.label, want["label"])
+            _compare_prefix(errors, f"footnotes[{i}].text", note.text, want["text_startswith"])
     _report(name, errors)
 
 
@@ -308,6 +349,7 @@ def test_each_piece_of_the_article_appears_once(name):
         "caption": [image.caption for image in content.images if image.caption],
         "note": meta.notes,
         "bio": [author.bio for author in meta.authors if author.bio],
+        "footnote": [note.text for note in content.footnotes],
     }
     for what, pieces in elsewhere.items():
         for piece in pieces:
@@ -372,4 +414,6 @@ def test_encoded_samples_have_the_promised_bytes():
             assert raw.count(b"\r\n") == raw.count(b"\n") > 0, name
         if recipe.mojibake:
             assert "â€™".encode() in raw and "’".encode() not in raw, name
+        if recipe.tail:
+            assert raw.endswith(recipe.tail.encode("ascii")) and len(raw) % 2 == 1, name
     assert sum(recipe.crlf for recipe in recipes.values()) >= 2

@@ -32,7 +32,7 @@ BREAKAGES = {
     ),
     "section not a string": lambda r: r["content"]["paragraphs"][0].__setitem__("section", 5),
     "schema version": lambda r: r.__setitem__("schema_version", "2.0.0"),
-    "format": lambda r: r["source"].__setitem__("format", "pdf"),
+    "format": lambda r: r["source"].__setitem__("format", "epub"),
     "sha256": lambda r: r["source"].__setitem__("sha256", "XYZ"),
     "author extra field": lambda r: r["metadata"]["authors"].append({"name": "A", "x": 1}),
     "document id": lambda r: r.__setitem__("document_id", "Bad ID"),
