@@ -446,11 +446,13 @@ def calibrate(scores: np.ndarray, data: TrainingSet, folds: np.ndarray, log=prin
         "cv_ece_real_above_0_1": round(ece_upper, 4),
         "cv_reliability_real": reliability(cross[real], data.labels[real]),
     }
+    tagged = report["cv_real_no_theme_tagged"]
     log(
         f"calibrated (cross-fitted): threshold {threshold:.3f}; micro-F1 "
         f"{report['cv_micro_f1']:.3f} (real {report['cv_micro_f1_real']:.3f}, project "
         f"{report['cv_micro_f1_project']:.3f}); real no-theme sentences tagged "
-        f"{report['cv_real_no_theme_tagged']:.1%}; ECE on real {ece:.4f} ({ece_upper:.3f} >= 0.1)"
+        f"{'-' if tagged is None else f'{tagged:.1%}'}; ECE on real {ece:.4f} "
+        f"({ece_upper:.3f} >= 0.1)"
     )
     calibrator = fit_calibrator(scores, data.labels, evidence, weights)
     return calibrator, threshold, report, cross
