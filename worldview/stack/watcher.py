@@ -274,20 +274,7 @@ class UploadWatcher:
             if self.store.claim(document_id, obj.etag, info):
                 claimed.append((document_id, obj))
             self._seen.add((obj.key, obj.etag))
-        started: list[tuple[ObjectInfo, str]] = []
-        if self.launch_batch is not None and len(claimed) >= self.burst:
-            objs = [obj for _, obj in claimed]
-            try:
-                run_id = self.launch_batch(self.store.bucket, objs)
-                started = [(obj, run_id) for obj in objs]
-            except Exception as exc:
-                self._release(claimed, exc)
-        else:
-            for document_id, obj in claimed:
-                try:
-                    started.append((obj, self.launch(self.store.bucket, obj)))
-                except Exception as exc:
-                    self._release([(document_id, obj)], exc)
+        started = self._launch(claimed)
         if self.sqs is not None:
             if len(started) == len(claimed):
                 self.sqs.acknowledge()
@@ -300,6 +287,25 @@ class UploadWatcher:
                     self.emit(self.store.bucket, obj, run_id)
                 except Exception as exc:  # the event is for the UI; the run is what counts
                     log.warning("could not emit %s for %s: %s", UPLOAD_EVENT, obj.key, exc)
+        return started
+
+    def _launch(self, claimed: list[tuple[str, ObjectInfo]]) -> list[tuple[ObjectInfo, str]]:
+        """Start the runs of claimed uploads: one ``ingest`` run for a burst, else one run each;
+        a claim whose run could not start is released (the next poll tries again)."""
+        if self.launch_batch is not None and len(claimed) >= self.burst:
+            objs = [obj for _, obj in claimed]
+            try:
+                run_id = self.launch_batch(self.store.bucket, objs)
+            except Exception as exc:
+                self._release(claimed, exc)
+                return []
+            return [(obj, run_id) for obj in objs]
+        started: list[tuple[ObjectInfo, str]] = []
+        for document_id, obj in claimed:
+            try:
+                started.append((obj, self.launch(self.store.bucket, obj)))
+            except Exception as exc:
+                self._release([(document_id, obj)], exc)
         return started
 
     # -- claims whose run never started (issue 15) -----------------------------------------------
@@ -350,20 +356,7 @@ class UploadWatcher:
         return self._start(stranded)
 
     def _start(self, claimed: list[tuple[str, ObjectInfo]]) -> list[tuple[ObjectInfo, str]]:
-        started: list[tuple[ObjectInfo, str]] = []
-        if self.launch_batch is not None and len(claimed) >= self.burst:
-            objs = [obj for _, obj in claimed]
-            try:
-                run_id = self.launch_batch(self.store.bucket, objs)
-                started = [(obj, run_id) for obj in objs]
-            except Exception as exc:
-                self._release(claimed, exc)
-        else:
-            for document_id, obj in claimed:
-                try:
-                    started.append((obj, self.launch(self.store.bucket, obj)))
-                except Exception as exc:
-                    self._release([(document_id, obj)], exc)
+        started = self._launch(claimed)
         self._mark_started(started)
         for obj, run_id in started:
             log.info("%s: its claimed run never started; started %s", obj.key, run_id)
