@@ -150,30 +150,25 @@ def test_the_time_budget_refuses_a_document_that_takes_too_long(limits):
 
 
 @pytest.mark.timeout(300)
-def test_a_long_document_is_tagged_in_chunks_within_the_budget(monkeypatch):
-    """The tagger reads a long document chunk by chunk (memory follows the chunk); the
-    document's themes are the chunks' merged, and every reference points at its sentence."""
-    from worldview.extract import tag_themes as step
+def test_a_long_document_is_encoded_in_slices_and_tagged_as_one(monkeypatch):
+    """The tagger encodes a long document slice by slice (memory follows the slice) and checks
+    the time budget between slices; its themes are exactly those of one pass, since the Russia
+    evidence and the language check read the whole document."""
+    from worldview.themes import tagger as tagger_module
     from worldview.themes import tagger_if
 
     tagger = tagger_if(True)
-    monkeypatch.setattr(step, "TAG_CHUNK_SENTENCES", 12)
     sample = REPO / "samples" / "articles" / "black_sea_grain_corridor.txt"
-    record = process_document(sample.read_bytes(), sample.name, tagger=tagger)
-    assert len(record.content.paragraphs) > 3 * 12 // 4, "several chunks"
-    assert record.themes, "the body is full of themes"
-    ids = [t.id for t in record.themes]
-    assert ids == [t for t in tagger.taxonomy.ids if t in ids]  # taxonomy order
-    for theme in record.themes:
-        carriers = [
-            (p.index, s.index)
-            for p in record.content.paragraphs
-            for s in p.sentences
-            if theme.id in {x.id for x in s.themes}
-        ]
-        assert [(r.paragraph, r.sentence) for r in theme.sentences] == carriers
-        assert theme.sentence_count == len(carriers)
-        assert theme.score == max(r.score for r in theme.sentences)
+    whole = process_document(sample.read_bytes(), sample.name, tagger=tagger)
+    monkeypatch.setattr(tagger_module, "ENCODE_SLICE", 8)
+    checks: list[str] = []
+    monkeypatch.setattr(tagger_module, "check_time", checks.append)
+    sliced = process_document(sample.read_bytes(), sample.name, tagger=tagger)
+    assert sum(len(p.sentences) for p in sliced.content.paragraphs) > 3 * 8, "several slices"
+    assert whole.themes, "the body is full of themes"
+    assert [t.model_dump() for t in sliced.themes] == [t.model_dump() for t in whole.themes]
+    assert sliced.content.model_dump() == whole.content.model_dump()
+    assert checks == ["tag_themes"] * 4  # the budget, before each slice of 8 of 28 sentences
 
 
 # --- case 7: metadata ---------------------------------------------------------------------------

@@ -13,8 +13,7 @@ import threading
 from functools import cache
 from typing import NamedTuple, Protocol
 
-from worldview.extract.limits import check_time
-from worldview.record import Content, DocumentTheme, Paragraph
+from worldview.record import Content, DocumentTheme
 
 
 class Tagger(Protocol):
@@ -34,13 +33,6 @@ class TaggedThemes(NamedTuple):
     warnings: list[str]  # for the record's warnings, e.g. "themes_skipped: language ru"
 
 
-# The tagger reads a long document in chunks of paragraphs of about this many sentences: its
-# memory follows the chunk, not the document (5,000 sentences in one pass: +550 MB), and the
-# per-document time budget is checked between chunks. A document that fits in one chunk (every
-# analysis in samples/ and the seed) is tagged in one pass, exactly as before.
-TAG_CHUNK_SENTENCES = 2_000
-
-
 @cache
 def _passes() -> threading.BoundedSemaphore:
     """At most ``WORLDVIEW_TAG_CONCURRENCY`` encoder passes at once in this process (1): the
@@ -52,44 +44,13 @@ def _passes() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(max(1, get_settings().tag_concurrency))
 
 
-def _tag(tagger: Tagger, content: Content, warnings: list[str]) -> list[DocumentTheme]:
-    with _passes():
-        return tagger.tag_content(content, warnings)
-
-
 def tag_themes(content: Content, tagger: Tagger | None) -> TaggedThemes:
-    """One encoder pass over all body sentences (per chunk, for a very long document); a
-    missing model raises before this is called."""
+    """One encoder pass over all body sentences (in slices, for a very long document: the
+    tagger checks the time budget between them); a missing model raises before this is
+    called."""
     if tagger is None:
         return TaggedThemes([], [])
     warnings: list[str] = []
-    chunks = _chunks(content.paragraphs)
-    if len(chunks) <= 1:
-        return TaggedThemes(_tag(tagger, content, warnings), warnings)
-    merged: dict[str, DocumentTheme] = {}
-    for chunk in chunks:
-        check_time("tag_themes")
-        # The same Paragraph objects: the tagger fills their sentences' themes in place.
-        for theme in _tag(tagger, Content(paragraphs=chunk), warnings):
-            seen = merged.get(theme.id)
-            if seen is None:
-                merged[theme.id] = theme
-            else:
-                seen.score = max(seen.score, theme.score)
-                seen.sentence_count += theme.sentence_count
-                seen.sentences.extend(theme.sentences)
-    order = getattr(getattr(tagger, "taxonomy", None), "ids", None) or list(merged)
-    themes = [merged[t] for t in order if t in merged]
-    return TaggedThemes(themes, list(dict.fromkeys(warnings)))
-
-
-def _chunks(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:
-    chunks: list[list[Paragraph]] = [[]]
-    size = 0
-    for paragraph in paragraphs:
-        if size >= TAG_CHUNK_SENTENCES:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(paragraph)
-        size += len(paragraph.sentences)
-    return chunks
+    with _passes():
+        themes = tagger.tag_content(content, warnings)
+    return TaggedThemes(themes, warnings)

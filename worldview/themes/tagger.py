@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from worldview.errors import ModelUnavailableError
+from worldview.extract.limits import check_time
 from worldview.extract.sentences import split_sentences
 from worldview.record import Content, DocumentTheme, SentenceRef, SentenceTheme
 from worldview.themes.classifier import ThemeClassifier, sentence_features
@@ -18,6 +19,8 @@ from worldview.themes.language import skip_warnings, skipped_languages, warm_up
 from worldview.themes.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 MODEL_DIR = Path(__file__).with_name("model")
+# Sentences per encoder pass of a long document (every analysis in samples/ fits in one).
+ENCODE_SLICE = 2_000
 
 
 class Scored(NamedTuple):
@@ -107,12 +110,28 @@ class ThemeTagger:
             for r, language in zip(doc, found, strict=True):
                 skipped[r] = language
             warnings.append(skip_warnings(found))
-        views = self.encoder.encode_views(texts)
+        if all(skipped):  # nothing the encoder may read
+            none = np.zeros((len(texts), len(self.classifier.theme_ids)), dtype=np.float32)
+            return Scored(rows, none, none.astype(bool), warnings)
+        views = self._encode(texts)
         scores = self.classifier.scores(sentence_features(views, rows, self.classifier.context))
         evidence = evidence_features(mentions(texts), rows, doc_rows)
         scores, assigned = self.classifier.decide(scores, evidence)
         assigned[[r for r, language in enumerate(skipped) if language]] = False
         return Scored(rows, scores, assigned, warnings)
+
+    def _encode(self, texts: list[str]) -> dict:
+        """The encoder's views of every sentence, ``ENCODE_SLICE`` sentences at a time: the
+        activations follow the slice, not the document (5,000 sentences in one pass: +550 MB),
+        and the per-document time budget is checked between slices. The features, the Russia
+        evidence and the language check still read the whole document."""
+        if len(texts) <= ENCODE_SLICE:
+            return self.encoder.encode_views(texts)
+        parts = []
+        for start in range(0, len(texts), ENCODE_SLICE):
+            check_time("tag_themes")
+            parts.append(self.encoder.encode_views(texts[start : start + ENCODE_SLICE]))
+        return {view: np.concatenate([part[view] for part in parts]) for view in parts[0]}
 
     # -- record content ------------------------------------------------------------------------
     def tag_content(
