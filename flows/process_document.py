@@ -82,8 +82,8 @@ def process_document_flow(source: SourceObject) -> DocumentOutcome:
         source.key, result.status, result.pointer, changes=result.reasons
     )
     emit_records_published(bucket, [(outcome, result.pointer)])  # a new version only
-    if result.status == "written":
-        write_view_task(bucket, record)  # views/<id>/v<N>.html, which the artifact links to
+    if result.stored is not None:  # a new version: views/<id>/v<N>.html, the artifact's link
+        write_view_task(bucket, result.stored)
     document_report_task(bucket, outcome)
     print(f"{source.key}: {result.status} s3://{bucket}/{result.pointer.record_key}")
     return outcome

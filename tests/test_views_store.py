@@ -153,6 +153,18 @@ def test_process_document_writes_the_page_and_its_artifact_links_to_it(store) ->
     again = process_document_flow(SourceObject(key=key, bucket=store.bucket))
     assert again.status == "unchanged"
     assert list_keys(store, f"views/{outcome.document_id}/") == [page]
+    # a revision: its own page, v2, which says version 2; v1's page stays as it was
+    text = next(p for p in SAMPLES if p.suffix == ".txt")
+    key = store.upload_source(text.name, text.read_bytes()).key
+    first = process_document_flow(SourceObject(key=key, bucket=store.bucket))
+    store.upload_source(text.name, text.read_bytes() + b"\n\nA paragraph added in revision.\n")
+    second = process_document_flow(SourceObject(key=key, bucket=store.bucket))
+    assert (first.version, second.status, second.version) == (1, "written", 2)
+    pages = [view_key(first.document_id, n) for n in (1, 2)]
+    assert list_keys(store, f"views/{first.document_id}/") == pages
+    for number, page in enumerate(pages, start=1):
+        stored = store.get_version(first.document_id, number)
+        assert get_object(store, page) == render_record(stored).encode()
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -184,6 +196,15 @@ def test_ingest_writes_each_page_and_leaves_trends_linked(store) -> None:
     # nothing new: no second trends report
     run_ingest(IngestRequest(bucket=store.bucket))
     assert [k for k in list_keys(store, TRENDS_PREFIX) if k.endswith(".html")] == pages
+    # a revision through ingest: the page of version 2 under v2.html
+    text = next(p for p in SAMPLES if p.suffix == ".txt")
+    store.upload_source(text.name, text.read_bytes())
+    run_ingest(IngestRequest(bucket=store.bucket))
+    store.upload_source(text.name, text.read_bytes() + b"\n\nA paragraph added in revision.\n")
+    (revised,) = [o for o in run_ingest(IngestRequest(bucket=store.bucket)).outcomes]
+    assert (revised.status, revised.version) == ("written", 2)
+    stored = store.get_version(revised.document_id, 2)
+    assert get_object(store, view_key(revised.document_id, 2)) == render_record(stored).encode()
 
 
 def test_up_starts_the_page_server_and_down_stops_it(store, tmp_path) -> None:

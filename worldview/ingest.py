@@ -196,8 +196,8 @@ def process_one(
         step, reason = failure_of(exc, fetched)
         outcome = quarantine_failure(store, ref, document_id, fetched, config, step, reason, t0)
         return outcome, None
-    if on_written is not None and result.status == "written":
-        on_written(record)  # outside the try: the record is stored whatever the hook does
+    if on_written is not None and result.stored is not None:
+        on_written(result.stored)  # outside the try: the record is stored whatever the hook does
     return outcome, result.pointer
 
 

@@ -120,6 +120,9 @@ class WriteResult:
     pointer: LatestPointer
     # For a written version: why it was made (``change_reasons``); empty otherwise.
     reasons: tuple[ChangeReason, ...] = ()
+    # For a written version: the record as stored, with its version number (the pipeline's
+    # record says version 1 whatever number the store gives it).
+    stored: Record | None = None
 
 
 class RecordVersions(Bucket):
@@ -340,7 +343,7 @@ class RecordVersions(Bucket):
             return None
         pointer = self._pointer_for(stored, source_etag)
         self._advance_latest(pointer, first=number == 1)
-        return WriteResult("written", pointer, tuple(self._reasons(stored, previous)))
+        return WriteResult("written", pointer, tuple(self._reasons(stored, previous)), stored)
 
     def _reasons(
         self, record: Record, previous: Record | LatestPointer | None
