@@ -199,3 +199,25 @@ def test_an_upload_becomes_a_record_through_the_warm_stack_as_one_run_with_its_s
     time.sleep(2)  # the second PUT has been announced by now
     assert len(runs()) == 1
     assert "could not run here" not in warm_stack.read_text()
+
+
+def test_a_second_serve_leaves_the_first_ones_runs_alone(tmp_path):
+    """At start-up ``serve`` marks Crashed the runs a dead serve left behind, but not while
+    another serve of the same stack is alive: those runs are running."""
+    import sys
+
+    from worldview.settings import Settings
+    from worldview.stack import SERVE, SERVE_MARKER, processes
+    from worldview.stack.serve import another_serve_alive
+
+    settings = Settings(data_dir=tmp_path)
+    assert not another_serve_alive(settings)  # no pid file
+    argv = [sys.executable, "-c", "import time; time.sleep(60)", SERVE_MARKER]
+    other = processes.start(tmp_path, SERVE, argv)
+    try:
+        assert another_serve_alive(settings)
+    finally:
+        other.kill()
+        other.wait()
+    processes._pid_file(tmp_path, SERVE).write_text(str(other.pid))
+    assert not another_serve_alive(settings)  # it is gone

@@ -183,7 +183,7 @@ def check_record_size(record: Record) -> None:
     bound = RECORD_BYTES_PER_CHAR * chars + RECORD_BYTES_PER_SENTENCE * sentences
     if bound + 1_000_000 < limit:
         return
-    size = len(record.model_dump_json())
+    size = len(record.model_dump_json(indent=2))  # as the store writes it
     if size > limit:
         raise DocumentTooLargeError(
             f"the record would be {size:,} bytes, over WORLDVIEW_MAX_RECORD_BYTES ({limit:,})",

@@ -5,11 +5,12 @@ tail of the run before: its task runs recorded from events, its logs, artifact a
 fails with ``SQLITE_BUSY_SNAPSHOT`` and the server answers 503; Prefect's client then sleeps
 2**attempt s (2 s, jittered; not a setting) before it tries again. Measured on the embedded
 stack, uploads arriving one after another: creating each run took 2.0-2.5 s of the 3.4 s from
-upload to record, all of it that sleep. ``quick_client`` gives the calling thread one API client
-whose every attempt is first repeated after 20, 40, ... 320 ms while the answer is 503 (about
-2 s in all), and only then falls back to Prefect's own retries; Prefect's code that runs on the
-thread (``run_deployment``, the flow and task engines) uses the same client, through Prefect's
-``SyncClientContext``. On Postgres (a team server) the server does not answer 503 for this.
+upload to record, all of it that sleep. ``quick_client`` gives the calling thread one API
+client whose every attempt is first repeated after 10 ms and then every 20 ms while the answer
+is 503 (about 2 s in all: a busy SQLite write lasts milliseconds), and only then falls back to
+Prefect's own retries; Prefect's code that runs on the thread (``run_deployment``, the flow and
+task engines) uses the same client, through Prefect's ``SyncClientContext``. On Postgres (a
+team server) the server does not answer 503 for this.
 """
 
 from __future__ import annotations

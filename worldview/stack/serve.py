@@ -16,6 +16,7 @@ and not Prefect's process per run or a task worker: README, "Upload to record".
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -101,6 +102,14 @@ def log_to_stderr() -> None:
         ours.propagate = False
 
 
+def another_serve_alive(settings: Settings) -> bool:
+    """Whether a ``worldview serve`` other than this process runs for this stack (its pid file)."""
+    from worldview.stack import SERVE, SERVE_MARKER, processes
+
+    pid = processes.running_pid(settings.data_dir, SERVE, SERVE_MARKER)
+    return pid is not None and pid != os.getpid()
+
+
 def serve(settings: Settings | None = None, watch: bool = True) -> None:
     from worldview.stack.runs import at_serve_start
     from worldview.stack.warm import WarmRunner, warm_up
@@ -110,8 +119,10 @@ def serve(settings: Settings | None = None, watch: bool = True) -> None:
     warm_up(settings.themes, settings.serve_torch_threads)  # before the first run, not in it
     served = deployments(settings)
     flows = {deployment.apply(): flow for deployment, flow in served}
-    # Runs a previous serve process left PENDING/RUNNING: Crashed (issue 15, stack/runs.py)
-    at_serve_start([f"{flow.name}/{deployment.name}" for deployment, flow in served])
+    # Runs a previous serve process left PENDING/RUNNING: Crashed (issue 15, stack/runs.py);
+    # not while another serve of this stack is alive (they would be its runs, still running)
+    if not another_serve_alive(settings):
+        at_serve_start([f"{flow.name}/{deployment.name}" for deployment, flow in served])
     runner = WarmRunner(flows, limit=settings.serve_limit).start()
     names = ", ".join(f"{flow.name}/{deployment.name}" for deployment, flow in served)
     log.info("serving %s warm on %d threads", names, runner.limit)

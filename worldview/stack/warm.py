@@ -40,7 +40,6 @@ class WarmRunner:
         self.poll_s = poll_s
         self._queue: queue.Queue[Any] = queue.Queue()
         self._known: set[UUID] = set()  # queued or running here
-        self._busy = 0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -153,7 +152,8 @@ class WarmRunner:
         result = run_flow(flow, flow_run=flow_run, return_type="state")
         if asyncio.iscoroutine(result):  # an async flow (ingest): its own loop on this thread
             result = asyncio.run(result)
-        self.finished += 1
+        with self._lock:
+            self.finished += 1
         log.info("flow run %s (%s): %s", flow_run.name, flow.name, getattr(result, "name", result))
 
 

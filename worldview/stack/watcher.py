@@ -262,6 +262,8 @@ class UploadWatcher:
         if self.sqs is not None:
             candidates = self.sqs.receive(wait_s=max(1, int(self.interval)))
             self.launch_failed = False
+            # a rescan or a repeated announcement is not a burst: count only what is new
+            candidates = [o for o in candidates if (o.key, o.etag) not in self._seen]
             if self.launch_batch is not None and len(candidates) >= self.burst:
                 candidates += self._rest_of_burst()
         else:

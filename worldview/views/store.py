@@ -93,7 +93,7 @@ def _read_rows(store: RecordStore) -> dict[str, DocRow]:
             continue
         try:
             row = DocRow.from_json(line)
-        except (ValueError, TypeError):  # a row of an older layout: refetched below
+        except (ValueError, TypeError, KeyError):  # a row of an older layout: refetched below
             continue
         rows[row.document_id] = row
     return rows
