@@ -215,7 +215,8 @@ def test_a_second_serve_leaves_the_first_ones_runs_alone(tmp_path):
     argv = [sys.executable, "-c", "import time; time.sleep(60)", SERVE_MARKER]
     other = processes.start(tmp_path, SERVE, argv)
     try:
-        assert another_serve_alive(settings)
+        # alive once it has exec'd (until then its command line is this process's)
+        processes.wait_until(lambda: another_serve_alive(settings), 10, "the other serve")
     finally:
         other.kill()
         other.wait()
