@@ -51,6 +51,18 @@ def test_the_stream_of_pretty_printed_events_and_error_lines():
     assert noise == [lines[0].strip()]
 
 
+def test_a_stray_line_inside_an_event_costs_that_event_only():
+    stream = EventStream()
+    text = json.dumps(event("/buckets/b/incoming", "x.txt"), indent=2) + "\n"
+    lines = text.splitlines(keepends=True)
+    broken = lines[:2] + ["E1206 a log line of weed in the middle\n"] + lines[2:]
+    results = [stream.feed(line) for line in broken + lines]
+    events = [e for e, _ in results if e is not None]
+    noise = [n for _, n in results if n is not None]
+    assert [key_in_event(e, "b") for e in events] == ["incoming/x.txt"]  # the next one parses
+    assert noise == ["unparsable event dropped"]
+
+
 @pytest.fixture
 def filer(store, object_store):
     from worldview.stack import objectstore

@@ -51,14 +51,6 @@ def contract_files() -> dict[str, bytes]:
     return files
 
 
-def record_schema_key() -> str:
-    return key_for_id(SCHEMA_ID)
-
-
-def taxonomy_key() -> str:
-    return next(k for k in contract_files() if k.startswith(TAXONOMY_PREFIX))
-
-
 def publish_contract(bucket: Bucket) -> list[str]:
     """Put the contract files into the bucket where they differ; return the keys written."""
     return [

@@ -80,7 +80,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = RecordStore.from_settings(settings)
     notifications = notifications_for(settings, store)  # S3 -> SQS, a SeaweedFS filer, or none
-    UploadWatcher(store, interval=settings.watch_interval_s, notifications=notifications).run()
+    try:
+        UploadWatcher(store, interval=settings.watch_interval_s, notifications=notifications).run()
+    finally:
+        if notifications is not None and hasattr(notifications, "stop"):
+            notifications.stop()  # the filer subscription's `weed` child goes with the watcher
     return 0
 
 

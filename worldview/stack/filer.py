@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 
 from worldview.settings import Settings
 from worldview.storage import ObjectInfo, RecordStore
+from worldview.storage.transport import is_not_found
 
 log = logging.getLogger("worldview.watcher")
 
@@ -84,6 +85,9 @@ class EventStream:
         try:
             event = json.loads("".join(self._lines))
         except ValueError:
+            if line.startswith("}"):  # the event's own end (column 0), and still no JSON: a
+                self._lines.clear()  # stray line got into it; drop it, read the next one
+                return None, "unparsable event dropped"
             return None, None  # an inner object closed; the event goes on
         self._lines.clear()
         return (event, None) if isinstance(event, dict) else (None, None)
@@ -193,6 +197,8 @@ class FilerUploads:
             text=True,
             bufsize=1,
         )
+        if self._stop.is_set():  # stopped while it started: stop() saw no process to end
+            process.terminate()
         self._connected.set()
         stream = EventStream()
         assert process.stdout is not None
@@ -263,7 +269,7 @@ class FilerUploads:
         try:
             head = self.store.client.head_object(Bucket=self.store.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            if is_not_found(exc):
                 return None  # deleted again (or a delete marker): nothing to process
             raise
         modified = head.get("LastModified") or datetime.now(UTC)

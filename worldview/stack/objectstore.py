@@ -333,6 +333,8 @@ def stored_object_readable(port: int, access_key: str, secret_key: str) -> bool:
     from botocore.config import Config
     from botocore.exceptions import ClientError
 
+    from worldview.storage.transport import is_not_found
+
     client = boto3.client(
         "s3",
         endpoint_url=f"http://127.0.0.1:{port}",
@@ -348,7 +350,7 @@ def stored_object_readable(port: int, access_key: str, secret_key: str) -> bool:
                 try:
                     client.get_object(Bucket=bucket["Name"], Key=item["Key"], Range="bytes=0-0")
                 except ClientError as exc:
-                    if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                    if is_not_found(exc):
                         continue  # deleted since the listing
                     return False
                 return True
