@@ -56,7 +56,9 @@ def _record_from_file(path: Path, no_themes: bool):
 
 
 def _record_from_store(target: str, version: int | None):
-    from worldview.identity import document_id_for
+    """A record in the store (read only: ``RecordReader``) by document id, source key or
+    ``s3://`` URI of a source or of a record version (``records/<id>/v<N>.json``)."""
+    from worldview.records.reader import RecordNotFound, RecordReader
 
     store = _store()
     if target.startswith("s3://"):
@@ -64,23 +66,14 @@ def _record_from_store(target: str, version: int | None):
         if bucket != store.bucket:
             store = type(store).from_settings(bucket=bucket)
         if key.startswith(store.records_prefix) and key.endswith(".json"):
-            document_id = key.removeprefix(store.records_prefix).split("/")[0]
+            target = key.removeprefix(store.records_prefix).split("/")[0]  # the document id
             stem = Path(key).stem
             if version is None and stem.startswith("v") and stem[1:].isdigit():
                 version = int(stem[1:])
-        else:
-            document_id = document_id_for(target)
-    else:
-        document_id = target
-    if version is None:
-        record = store.latest_record(document_id)
-        if record is None:
-            raise CommandError(f"{target}: no record in s3://{store.bucket}/")
-        return record
     try:
-        return store.get_version(document_id, version)
-    except KeyError:
-        raise CommandError(f"{document_id} has no version {version}") from None
+        return RecordReader(store).get(target, version)
+    except RecordNotFound as exc:
+        raise CommandError(f"{target}: {exc}") from None
 
 
 def resolve_record(target: str, *, version: int | None = None, no_themes: bool = False):
