@@ -27,6 +27,7 @@ from contextvars import ContextVar
 
 from worldview.document import Format
 from worldview.errors import DocumentTooLargeError, TimeBudgetError
+from worldview.extract.rules.scripts import FULL_WIDTH_SENTENCE_END
 from worldview.record import Author, Record
 from worldview.settings import Settings, get_settings
 
@@ -37,7 +38,7 @@ MARKUP_BLOCK_TAG = re.compile(r"<(?:p|li|td|th|dd|dt|h[1-6]|blockquote|pre|figca
 BLOCK_MARGIN = 2  # chrome, list items and table cells do not all become paragraphs
 MIN_CHARS_PER_BLOCK = 4  # "<p>x" : a text shorter than this many characters a block is in time
 # Where a long paragraph is cut: after a sentence's end, else at a space, else anywhere.
-SENTENCE_BREAK = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
+SENTENCE_BREAK = re.compile(rf"[.!?…{''.join(FULL_WIDTH_SENTENCE_END)}][\"'”’»)\]]*\s+")
 # Bytes of record JSON a character of text may cost (stored in its paragraph and its sentence,
 # up to 3 bytes in UTF-8) and a sentence besides its text (offsets, index, themes).
 RECORD_BYTES_PER_CHAR = 6

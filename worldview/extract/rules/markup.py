@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from worldview.document import Role
+from worldview.extract.rules.scripts import FULL_WIDTH_SENTENCE_END
 
 CLASS_WORD = r"(?:^|[\s_-])"
 
@@ -240,4 +241,4 @@ FACT_LABEL = re.compile(
     r"(?P<date>date|datum|published|publication date|veröffentlicht|publié le))\s*:?$",
     re.I,
 )
-SENTENCE_END = (".", "!", "?", "”", '"', ":", "。", "！", "？", "：")
+SENTENCE_END = (".", "!", "?", "”", '"', ":", *FULL_WIDTH_SENTENCE_END, "：")

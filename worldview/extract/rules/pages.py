@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from worldview.extract.rules.dates import DATE_IN_TEXT
+from worldview.extract.rules.sections import NOTES_WORDS
 
 # --- page furniture ---------------------------------------------------------------------------
 
@@ -92,10 +93,7 @@ COMPOUND_HEADS = frozenset(
 # --- notes --------------------------------------------------------------------------------------
 
 # A heading over a list of endnotes: its items are the document's notes, not body text.
-NOTES_HEADING = re.compile(
-    r"^(?:(?:end|foot)?notes|references|sources|bibliography|works\s+cited|citations)\s*:?$",
-    re.I,
-)
+NOTES_HEADING = re.compile(rf"^(?:{NOTES_WORDS}|citations)\s*:?$", re.I)
 
 # --- document properties ----------------------------------------------------------------------
 

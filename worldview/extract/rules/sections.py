@@ -34,10 +34,12 @@ RELATED_HEADING = re.compile(
     r"tags|topics|share(?:\s+this)?(?:\s+\w+)?|comments?|leave\s+a\s+(?:reply|comment))\s*:?$",
     re.I,
 )
+# The headings of a document's notes and sources (a PDF's notes list: rules/pages.py).
+NOTES_WORDS = r"(?:end|foot)?notes|references|bibliography|sources|works\s+cited"
 # Sections that are apparatus, not article: dropped up to the next heading.
 APPARATUS_HEADING = re.compile(
     r"^(?:cite\s+this(?:\s+\w+)?|how\s+to\s+cite(?:\s+this(?:\s+\w+)?)?|suggested\s+citation|"
-    r"citation|(?:end|foot)?notes|references|bibliography|sources|works\s+cited|"
+    rf"citation|{NOTES_WORDS}|"
     r"downloads?|media\s+contacts?|press\s+contacts?)\s*:?$",
     re.I,
 )
