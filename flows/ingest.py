@@ -132,9 +132,10 @@ async def ingest_flow(request: IngestRequest | None = None) -> IngestSummary:
             ingest_summary_task(bucket, unwalked(outcomes))
             contract.wait()
             return batches_failed(len(batch_errors), len(work), batch_errors[0])
+        # the summary first: it is the run's report even if the contract or the export fails
+        totals = ingest_summary_task(bucket, unwalked(outcomes))
         contract.result()
         refresh_exports_task(bucket)
-        totals = ingest_summary_task(bucket, unwalked(outcomes))
         if written:
             trends_task(bucket)  # theme trends by month: a page, an SVG, a markdown artifact
     print(f"ingest s3://{bucket}: {totals}")

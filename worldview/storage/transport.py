@@ -350,14 +350,12 @@ PER_OBJECT_ERROR_CODES = frozenset(
         "InvalidObjectName",
         "InvalidURI",
         "InvalidObjectState",
-        "NoSuchKey",
         "NoSuchVersion",
         "EntityTooLarge",
-        "404",
     }
 )
 
 
 def is_per_object_error(exc: Exception) -> bool:
-    """The store refused this object or key (see ``PER_OBJECT_ERROR_CODES``)."""
-    return error_code(exc) in PER_OBJECT_ERROR_CODES
+    """The store refused this object or key (see ``PER_OBJECT_ERROR_CODES``), or it is gone."""
+    return is_not_found(exc) or error_code(exc) in PER_OBJECT_ERROR_CODES
